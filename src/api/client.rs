@@ -1,0 +1,1 @@
+//! The HTTPS client for `GetVirusScanLatestTaskStatistic`: signing, timeouts, retries, error mapping.
