@@ -3,4 +3,12 @@
 //! The library holds everything the binary does, so integration tests and benchmarks can drive it directly.
 
 pub mod api;
+pub mod cli;
+pub mod config;
 pub mod credentials;
+pub mod duration;
+pub mod emulator;
+pub mod logging;
+pub mod modes;
+pub mod setup;
+pub mod summary;

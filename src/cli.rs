@@ -1,0 +1,132 @@
+//! Command-line definitions: the raw layer, as close to the flags as possible. Validation and lookups happen in
+//! `setup`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::duration;
+use crate::emulator::fault::FaultRule;
+
+/// Watch the latest Alibaba Cloud Security Center virus scan from a terminal.
+///
+/// Credentials are found the way the aliyun CLI and SDKs find them: --profile, then the
+/// ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, then the
+/// current profile of ~/.aliyun/config.json. Secrets are never accepted as flags.
+/// Try it without an account: scanwatch --demo
+#[derive(Debug, Parser)]
+#[command(name = "scanwatch", version, propagate_version = true, max_term_width = 110)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every mode accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run against an embedded Security Center emulator with demo credentials; no account needed.
+    #[arg(long, global = true, conflicts_with_all = ["profile", "endpoint"])]
+    pub demo: bool,
+
+    /// Use this profile of the aliyun CLI config (~/.aliyun/config.json).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region ID, e.g. cn-hangzhou or ap-southeast-1 (picks the Security Center endpoint).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Security Center endpoint: a host (tds.cn-shanghai.aliyuncs.com) or a full URL with scheme and port.
+    /// Plain http:// is allowed only to loopback addresses.
+    #[arg(long, global = true, value_name = "HOST|URL")]
+    pub endpoint: Option<String>,
+
+    /// Give up on one request after this long (connecting is limited to 5 s): 15s, 1m, ...
+    #[arg(long, global = true, value_name = "DURATION", default_value = "15s", value_parser = duration::parse)]
+    pub timeout: Duration,
+
+    /// Write diagnostics to this file (RUST_LOG-style filter in SCANWATCH_LOG, default info).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+
+    /// Do not use colours (NO_COLOR in the environment does the same).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch the latest scan task once, print it, and exit (0 ok, 1 API or network error, 2 usage or config).
+    Once(OnceArgs),
+    /// Serve a local Security Center emulator for this API (for demos, tests and offline scripting).
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OnceArgs {
+    /// Print the API's response body as pretty JSON, with the API's own field names (jq-friendly).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Loopback address to listen on; port 0 picks a free one.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+
+    /// Scenario file (JSON) describing how the scan evolves; the built-in demo scenario otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+
+    /// Inject a fault: KIND[@SCHEDULE]. KIND: error:CODE, throttle:MS, latency:DURATION, reset, truncate,
+    /// non-json, proxy-error, huge:BYTES. SCHEDULE: every=N, first=N, rate=P (default: every request).
+    /// Repeatable; the first rule that matches a request applies.
+    #[arg(long, value_name = "FAULT")]
+    pub fault: Vec<FaultRule>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["scanwatch", "once", "--json", "--demo"]).unwrap();
+        assert!(cli.global.demo);
+        assert!(matches!(cli.command, Some(Command::Once(OnceArgs { json: true }))));
+    }
+
+    #[test]
+    fn demo_conflicts_with_explicit_account_flags() {
+        assert!(Cli::try_parse_from(["scanwatch", "--demo", "--profile", "x"]).is_err());
+    }
+
+    #[test]
+    fn no_flag_accepts_a_secret() {
+        fn check(cmd: &clap::Command, seen: &mut usize) {
+            for arg in cmd.get_arguments() {
+                *seen += 1;
+                let name = arg.get_id().as_str().to_ascii_lowercase();
+                assert!(!name.contains("secret") && !name.contains("token"), "{name}");
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, seen);
+            }
+        }
+        let mut seen = 0;
+        check(&Cli::command(), &mut seen);
+        assert!(seen > 5, "the walk must see the flags ({seen})");
+    }
+}
