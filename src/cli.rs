@@ -22,8 +22,32 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Flags of the dashboard (the default mode).
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Background refresh interval: 30, 90s, 5m, ... (5 s to 1 h); 0 refreshes only when you press r.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_interval)]
+    pub interval: Duration,
+
+    /// Do not ring the terminal bell when the risk level or the alert count rises.
+    #[arg(long)]
+    pub no_bell: bool,
+}
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = duration::parse(text)?;
+    if interval.is_zero() || (Duration::from_secs(5)..=Duration::from_secs(3600)).contains(&interval) {
+        Ok(interval)
+    } else {
+        Err("the interval must be 0 (refresh on r only) or between 5s and 1h".into())
+    }
 }
 
 /// Flags every mode accepts.

@@ -3,12 +3,16 @@
 //! The library holds everything the binary does, so integration tests and benchmarks can drive it directly.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod duration;
+pub mod keys;
 pub mod emulator;
 pub mod logging;
 pub mod modes;
 pub mod setup;
 pub mod summary;
+pub mod tui;
+pub mod ui;

@@ -50,7 +50,6 @@ async fn run(cli: Cli) -> u8 {
     match &cli.command {
         Some(Command::Once(args)) => modes::once::run(&target, args).await,
         Some(Command::Emulator(_)) => unreachable!("handled above"),
-        // Until the dashboard exists, the default mode is a single fetch.
-        None => modes::once::run(&target, &scanwatch::cli::OnceArgs { json: false }).await,
+        None => modes::dashboard::run(target, &cli).await,
     }
 }

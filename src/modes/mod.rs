@@ -1,5 +1,6 @@
 //! The program's modes, one file each; `main` picks one.
 
+pub mod dashboard;
 pub mod once;
 pub mod serve;
 

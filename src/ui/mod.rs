@@ -1,0 +1,147 @@
+//! Drawing the dashboard from `&App`; nothing here changes state. One file per screen region.
+
+pub mod banner;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod machines;
+pub mod paths;
+pub mod risk;
+pub mod task;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::App;
+pub use theme::Theme;
+
+/// Below this the dashboard says the terminal is too small instead of drawing a mangled screen.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
+/// Draws a whole frame. Returns the number of rows the paths list had, for page-wise scrolling.
+pub fn render(frame: &mut Frame, app: &App, theme: Theme) -> usize {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(frame, area);
+        return app.viewport;
+    }
+    let banner_height = if app.failure.is_some() { banner::HEIGHT } else { 0 };
+    let [header_area, banner_area, body_area, footer_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(banner_height),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(frame, header_area, app, theme);
+    if banner_height > 0 {
+        banner::render(frame, banner_area, app, theme);
+    }
+    footer::render(frame, footer_area, app, theme);
+    let rows = match app.task() {
+        Some(_) => render_task(frame, body_area, app, theme),
+        None => {
+            render_placeholder(frame, body_area, app, theme);
+            app.viewport
+        }
+    };
+    if app.show_help {
+        help::render(frame, area, theme);
+    }
+    rows
+}
+
+fn render_task(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
+    let [top, gauge, bottom] =
+        Layout::vertical([Constraint::Length(8), Constraint::Length(3), Constraint::Min(0)]).areas(area);
+    let [task_area, risk_area] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
+    task::render(frame, task_area, app, theme);
+    risk::render(frame, risk_area, app, theme);
+    task::render_progress(frame, gauge, app, theme);
+    let [machines_area, paths_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    machines::render(frame, machines_area, app, theme);
+    paths::render(frame, paths_area, app, theme)
+}
+
+/// First load, error before any data, and "no scan task yet".
+fn render_placeholder(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let lines: Vec<Line> = match (&app.snapshot, &app.failure) {
+        (Some(_), _) => vec![
+            Line::styled("No scan task yet", theme.title()),
+            Line::raw(""),
+            Line::raw("This account has not run a virus scan. Start one in the Security Center console;"),
+            Line::raw("scanwatch will show it on the next refresh (or press r)."),
+        ],
+        (None, Some(_)) => vec![
+            Line::styled("No data yet", theme.title()),
+            Line::raw(""),
+            Line::raw("The first request failed; see the message above. Press r to try again."),
+        ],
+        (None, None) => vec![
+            Line::styled("Loading the latest virus scan task…", theme.title()),
+            Line::raw(""),
+            Line::styled(format!("from {}", app.label.endpoint_host), theme.dim()),
+        ],
+    };
+    let block = Block::bordered().title(" Latest task ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let top = inner.y + inner.height.saturating_sub(lines.len() as u16) / 2;
+    let text_area = Rect::new(inner.x, top, inner.width, inner.height.saturating_sub(top - inner.y));
+    frame.render_widget(
+        Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        text_area,
+    );
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::raw("Terminal too small"),
+        Line::raw(format!("{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height)),
+        Line::raw("Enlarge it, or press q"),
+    ];
+    let top = area.y + area.height.saturating_sub(3) / 2;
+    let text_area = Rect::new(area.x, top, area.width, area.height.saturating_sub(top - area.y));
+    frame.render_widget(
+        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        text_area,
+    );
+}
+
+/// A horizontal bar `width` cells wide, filled to `ratio` (0..=1) with eighth-block precision.
+pub fn bar(width: usize, ratio: f64) -> (String, String) {
+    const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let ratio = if ratio.is_finite() { ratio.clamp(0.0, 1.0) } else { 0.0 };
+    let eighths = (ratio * width as f64 * 8.0).round() as usize;
+    let full = eighths / 8;
+    let rest = eighths % 8;
+    let mut filled = "█".repeat(full.min(width));
+    let mut used = full.min(width);
+    if rest > 0 && used < width {
+        filled.push(PARTIAL[rest]);
+        used += 1;
+    }
+    (filled, "░".repeat(width - used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_eighths_and_never_overflow() {
+        assert_eq!(bar(4, 0.0), (String::new(), "░░░░".into()));
+        assert_eq!(bar(4, 1.0), ("████".into(), String::new()));
+        assert_eq!(bar(4, 0.5), ("██".into(), "░░".into()));
+        assert_eq!(bar(4, 0.3125), ("█▎".into(), "░░".into()));
+        assert_eq!(bar(4, 7.0), ("████".into(), String::new()));
+        assert_eq!(bar(4, f64::NAN), (String::new(), "░░░░".into()));
+        assert_eq!(bar(0, 0.5), (String::new(), String::new()));
+    }
+}
