@@ -3,4 +3,5 @@
 //! The library holds everything the binary does, so integration tests and benchmarks can drive it directly.
 
 pub mod api;
+pub mod config;
 pub mod credentials;
