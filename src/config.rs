@@ -207,6 +207,15 @@ mod tests {
         None
     }
 
+    /// (case name, --region, environment, profile region, expected region)
+    type RegionCase<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a dyn Fn(&str) -> Option<String>,
+        Option<&'a str>,
+        &'a str,
+    );
+
     #[test]
     fn region_precedence() {
         let both = |name: &str| match name {
@@ -217,13 +226,7 @@ mod tests {
         let legacy_only =
             |name: &str| (name == "ALICLOUD_REGION_ID").then(|| "us-east-1".to_owned());
         let empty = |_: &str| Some(String::new());
-        let cases: &[(
-            &str,
-            Option<&str>,
-            &dyn Fn(&str) -> Option<String>,
-            Option<&str>,
-            &str,
-        )] = &[
+        let cases: &[RegionCase<'_>] = &[
             (
                 "flag wins",
                 Some("cn-beijing"),
