@@ -70,9 +70,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "HOST|URL")]
     pub endpoint: Option<String>,
 
-    /// Give up on one request after this long (connecting is limited to 5 s): 15s, 1m, ...
+    /// Give up on one HTTP request after this long (connecting is limited to 5 s): 15s, 1m, ...
     #[arg(long, global = true, value_name = "DURATION", default_value = "15s", value_parser = duration::parse)]
-    pub timeout: Duration,
+    pub request_timeout: Duration,
 
     /// Write diagnostics to this file (RUST_LOG-style filter in SCANWATCH_LOG, default info).
     #[arg(long, global = true, value_name = "PATH")]
@@ -89,6 +89,26 @@ pub enum Command {
     Once(OnceArgs),
     /// Serve a local Security Center emulator for this API (for demos, tests and offline scripting).
     Emulator(EmulatorArgs),
+    /// Draw the dashboard once into an SVG file (how the README's picture is made).
+    #[command(hide = true)]
+    Screenshot(ScreenshotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// Where to write the SVG.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 120)]
+    pub width: u16,
+    #[arg(long, default_value_t = 40)]
+    pub height: u16,
+    /// Answers to load before drawing (two or more can show an escalation).
+    #[arg(long, default_value_t = 1)]
+    pub fetches: u32,
+    /// Time between those answers.
+    #[arg(long, default_value = "2s", value_parser = duration::parse)]
+    pub gap: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,7 @@ async fn run(cli: Cli) -> u8 {
     }
     match &cli.command {
         Some(Command::Once(args)) => modes::once::run(&target, args).await,
+        Some(Command::Screenshot(args)) => modes::screenshot::run(target, &cli, args).await,
         Some(Command::Emulator(_)) => unreachable!("handled above"),
         None => modes::dashboard::run(target, &cli).await,
     }

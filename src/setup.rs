@@ -42,7 +42,7 @@ pub enum SetupError {
 
 fn options(global: &GlobalArgs) -> ClientOptions {
     ClientOptions {
-        timeout: global.timeout,
+        timeout: global.request_timeout,
         ..ClientOptions::default()
     }
 }

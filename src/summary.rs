@@ -76,6 +76,44 @@ pub fn scan_type(task: &ScanTask) -> String {
     }
 }
 
+/// A task id shortened for one-line output: the first 8 characters, then `...`.
+pub fn short_id(id: &str) -> String {
+    if id.chars().count() <= 11 {
+        id.to_owned()
+    } else {
+        format!("{}...", id.chars().take(8).collect::<String>())
+    }
+}
+
+/// The one-line headline shared by `once`, `check` and `wait`, plain ASCII for monitoring systems:
+/// `risk high, 5 alerts on 2 of 10 machines, scan 92% running (task fc98d58e...)`.
+pub fn headline(task: &ScanTask) -> String {
+    let alerts = task.suspicious_count.unwrap_or(0);
+    let mut text = format!("risk {}, {alerts} alert{}", task.risk.word(), if alerts == 1 { "" } else { "s" });
+    match (task.suspicious_machines, task.scanned_machines) {
+        (Some(s), Some(total)) => {
+            let _ = write!(text, " on {s} of {total} machine{}", if total == 1 { "" } else { "s" });
+        }
+        (Some(s), None) => {
+            let _ = write!(text, " on {s} machine{}", if s == 1 { "" } else { "s" });
+        }
+        _ => {}
+    }
+    let status = task.status.map_or_else(|| "status unknown".to_owned(), |s| s.label());
+    match task.progress_percent() {
+        Some(p) => {
+            let _ = write!(text, ", scan {}% {status}", p.floor());
+        }
+        None => {
+            let _ = write!(text, ", scan {status}");
+        }
+    }
+    if let Some(id) = &task.task_id {
+        let _ = write!(text, " (task {})", short_id(id));
+    }
+    text
+}
+
 /// The multi-line summary that `once` prints.
 pub fn render<Tz: TimeZone>(response: &ScanResponse, now: DateTime<Utc>, zone: &Tz) -> String
 where
@@ -88,6 +126,7 @@ where
         let _ = writeln!(out, "{:<10} {request_id}", "RequestId");
         return out;
     };
+    let _ = writeln!(out, "{}", headline(task));
     let status = task.status.map_or_else(|| UNKNOWN.to_owned(), |s| s.label());
     let rows: [(&str, String); 8] = [
         ("Task", task.task_id.clone().unwrap_or_else(|| UNKNOWN.into())),
@@ -145,6 +184,7 @@ mod tests {
         };
         let text = render(&response, now, &Utc);
         let want = "\
+risk high, 9 alerts on 4 of 20 machines, scan 62% running (task t-1)
 Task       t-1
 Type       custom scan (user), 2 paths
 Status     running
@@ -179,6 +219,18 @@ RequestId  R-1
             task: None,
         };
         assert!(render(&response, Utc::now(), &Utc).starts_with("No scan task yet"));
+    }
+
+    #[test]
+    fn headline_forms() {
+        let mut t = task();
+        t.task_id = Some("fc98d58eb56f699d49bf7ebbd6d7a001".into());
+        assert_eq!(headline(&t), "risk high, 9 alerts on 4 of 20 machines, scan 62% running (task fc98d58e...)");
+        assert_eq!(
+            headline(&ScanTask::default()),
+            "risk none, 0 alerts, scan status unknown"
+        );
+        assert!(headline(&t).is_ascii());
     }
 
     #[test]

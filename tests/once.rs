@@ -146,7 +146,7 @@ fn configuration_errors_exit_2_with_a_hint() {
         (&["once", "--profile", "nope"], false, "nope"),
         (&["once", "--region", "xx-nowhere-1"], true, "--endpoint"),
         (&["once", "--endpoint", "http://example.com"], true, "loopback"),
-        (&["once", "--timeout", "soon"], true, "90s"),
+        (&["once", "--request-timeout", "soon"], true, "90s"),
         (&["once", "--no-such-flag"], true, "--no-such-flag"),
         (&["emulator", "--scenario", "/nonexistent/scenario.json"], false, "scenario"),
     ];

@@ -163,7 +163,7 @@ impl ApiError {
             ),
             Self::Malformed { .. } => Some("the endpoint answered with something that is not this API's response: check --endpoint".into()),
             Self::TooLarge { .. } => Some("the endpoint is not behaving like Security Center: check --endpoint".into()),
-            Self::Timeout(_) => Some("the network or the service is slow: try again, or raise --timeout".into()),
+            Self::Timeout(_) => Some("the network or the service is slow: try again, or raise --request-timeout".into()),
             Self::Connect { .. } => Some("check the network, HTTPS_PROXY, and --endpoint / --region".into()),
             Self::Network(_) => Some("the connection broke: try again".into()),
         }

@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod once;
+pub mod screenshot;
 pub mod serve;
 
 use std::io::Write as _;

@@ -7,6 +7,7 @@ pub mod help;
 pub mod machines;
 pub mod paths;
 pub mod risk;
+pub mod svg;
 pub mod task;
 pub mod theme;
 
