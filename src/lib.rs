@@ -4,3 +4,4 @@
 
 pub mod api;
 pub mod credentials;
+pub mod emulator;
