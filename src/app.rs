@@ -31,8 +31,14 @@ pub enum Action {
     /// The clock moved (1 Hz at most); also the moment a due background refresh is noticed.
     Tick(DateTime<Utc>),
     Refresh,
-    Loaded { fetched: Box<Fetched>, at: DateTime<Utc> },
-    Failed { error: ApiError, at: DateTime<Utc> },
+    Loaded {
+        fetched: Box<Fetched>,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: ApiError,
+        at: DateTime<Utc>,
+    },
     TogglePause,
     IntervalUp,
     IntervalDown,
@@ -256,7 +262,10 @@ impl App {
             },
             Action::Save => match &self.snapshot {
                 Some(snap) => {
-                    let id = snap.task().and_then(|t| t.task_id.as_deref()).unwrap_or("no-task");
+                    let id = snap
+                        .task()
+                        .and_then(|t| t.task_id.as_deref())
+                        .unwrap_or("no-task");
                     let name = save_file_name(id, snap.at);
                     vec![Effect::Save(snap.fetched.body.clone(), name)]
                 }
@@ -294,7 +303,9 @@ impl App {
         self.next_refresh = if self.paused || self.in_flight || self.interval.is_zero() {
             None
         } else {
-            chrono::Duration::from_std(self.interval).ok().map(|d| from + d)
+            chrono::Duration::from_std(self.interval)
+                .ok()
+                .map(|d| from + d)
         };
     }
 
@@ -303,7 +314,10 @@ impl App {
         let base = self.snapshot.as_ref().map_or(self.now, |s| s.at);
         let base = self.failure.as_ref().map_or(base, |f| f.at.max(base));
         self.schedule(base);
-        self.notice = Some((format!("refresh every {}", crate::duration::human(interval)), self.now));
+        self.notice = Some((
+            format!("refresh every {}", crate::duration::human(interval)),
+            self.now,
+        ));
         Vec::new()
     }
 
@@ -315,7 +329,10 @@ impl App {
         let new_task = fetched.response.task.as_ref();
         if let (Some(old), Some(new)) = (self.task(), new_task) {
             let (risk_from, risk_to) = (old.risk.clone(), new.risk.clone());
-            let (alerts_from, alerts_to) = (old.suspicious_count.unwrap_or(0), new.suspicious_count.unwrap_or(0));
+            let (alerts_from, alerts_to) = (
+                old.suspicious_count.unwrap_or(0),
+                new.suspicious_count.unwrap_or(0),
+            );
             if risk_to.rank() > risk_from.rank() || alerts_to > alerts_from {
                 self.escalation = Some(Escalation {
                     risk_from,
@@ -366,7 +383,11 @@ impl App {
         {
             self.escalation = None;
         }
-        if self.notice.as_ref().is_some_and(|(_, at)| age(*at, now) >= NOTICE_TTL) {
+        if self
+            .notice
+            .as_ref()
+            .is_some_and(|(_, at)| age(*at, now) >= NOTICE_TTL)
+        {
             self.notice = None;
         }
     }
@@ -413,7 +434,9 @@ impl App {
         let paths = self.task().map_or(&[][..], |t| t.scan_paths.as_slice());
         let start = self.scroll.min(self.matches.len());
         let end = (start + rows).min(self.matches.len());
-        self.matches[start..end].iter().filter_map(move |&i| paths.get(i).map(String::as_str))
+        self.matches[start..end]
+            .iter()
+            .filter_map(move |&i| paths.get(i).map(String::as_str))
     }
 
     /// How old the data on screen is.
@@ -458,11 +481,15 @@ impl App {
         }
         let rate = self.sampled_rate().or_else(|| {
             let started = DateTime::<Utc>::from_timestamp_millis(task.scan_time_ms?)?;
-            let elapsed = (self.snapshot.as_ref()?.at - started).to_std().ok()?.as_secs_f64();
+            let elapsed = (self.snapshot.as_ref()?.at - started)
+                .to_std()
+                .ok()?
+                .as_secs_f64();
             (progress > 0.0 && elapsed > 0.0).then(|| progress / elapsed)
         })?;
         let secs = (100.0 - progress) / rate;
-        (secs.is_finite() && secs >= 0.0 && secs < 30.0 * 86_400.0).then(|| Duration::from_secs_f64(secs))
+        (secs.is_finite() && secs >= 0.0 && secs < 30.0 * 86_400.0)
+            .then(|| Duration::from_secs_f64(secs))
     }
 
     /// Percent per second over the samples of this task, when they show movement.
@@ -475,7 +502,8 @@ impl App {
 
     /// Seconds until the next background refresh, when one is scheduled.
     pub fn next_refresh_in(&self) -> Option<Duration> {
-        self.next_refresh.map(|due| (due - self.now).to_std().unwrap_or_default())
+        self.next_refresh
+            .map(|due| (due - self.now).to_std().unwrap_or_default())
     }
 }
 
@@ -511,9 +539,18 @@ fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
 pub fn step_interval(current: Duration, up: bool) -> Duration {
     let secs = current.as_secs();
     let next = if up {
-        INTERVAL_STEPS.iter().copied().find(|&s| s > secs).unwrap_or(3600)
+        INTERVAL_STEPS
+            .iter()
+            .copied()
+            .find(|&s| s > secs)
+            .unwrap_or(3600)
     } else {
-        INTERVAL_STEPS.iter().rev().copied().find(|&s| s < secs).unwrap_or(5)
+        INTERVAL_STEPS
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s < secs)
+            .unwrap_or(5)
     };
     Duration::from_secs(next)
 }
@@ -522,7 +559,13 @@ pub fn step_interval(current: Duration, up: bool) -> Duration {
 pub fn save_file_name(task_id: &str, at: DateTime<Utc>) -> String {
     let id: String = task_id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(64)
         .collect();
     format!("scanwatch-{id}-{}.json", at.format("%Y%m%dT%H%M%SZ"))
@@ -568,7 +611,10 @@ mod tests {
     fn loaded_app() -> App {
         let mut a = app();
         assert_eq!(a.start(), vec![Effect::Fetch]);
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(0) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 10),
+            at: t(0),
+        });
         a
     }
 
@@ -580,10 +626,22 @@ mod tests {
             (Action::Refresh, vec![]),
             (Action::Refresh, vec![]),
             (Action::Tick(t(100)), vec![]),
-            (Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(101) }, vec![]),
+            (
+                Action::Loaded {
+                    fetched: task_json("A", "low", 1, 10),
+                    at: t(101),
+                },
+                vec![],
+            ),
             (Action::Refresh, vec![Effect::Fetch]),
             (Action::Refresh, vec![]),
-            (Action::Failed { error: ApiError::Network("x".into()), at: t(102) }, vec![]),
+            (
+                Action::Failed {
+                    error: ApiError::Network("x".into()),
+                    at: t(102),
+                },
+                vec![],
+            ),
             (Action::Refresh, vec![Effect::Fetch]),
         ];
         for (i, (action, want)) in cases.into_iter().enumerate() {
@@ -597,9 +655,20 @@ mod tests {
         assert_eq!(a.next_refresh, Some(t(30)));
         assert_eq!(a.update(Action::Tick(t(29))), vec![]);
         assert_eq!(a.update(Action::Tick(t(30))), vec![Effect::Fetch]);
-        assert_eq!(a.update(Action::Tick(t(31))), vec![], "no second fetch while one is out");
-        a.update(Action::Failed { error: ApiError::Network("x".into()), at: t(32) });
-        assert_eq!(a.next_refresh, Some(t(62)), "a failure schedules the next try too");
+        assert_eq!(
+            a.update(Action::Tick(t(31))),
+            vec![],
+            "no second fetch while one is out"
+        );
+        a.update(Action::Failed {
+            error: ApiError::Network("x".into()),
+            at: t(32),
+        });
+        assert_eq!(
+            a.next_refresh,
+            Some(t(62)),
+            "a failure schedules the next try too"
+        );
     }
 
     #[test]
@@ -610,10 +679,21 @@ mod tests {
         assert_eq!(a.next_refresh, None);
         assert_eq!(a.state(), LiveState::Paused);
         assert_eq!(a.update(Action::Tick(t(500))), vec![]);
-        assert_eq!(a.update(Action::Refresh), vec![Effect::Fetch], "r still works while paused");
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(501) });
+        assert_eq!(
+            a.update(Action::Refresh),
+            vec![Effect::Fetch],
+            "r still works while paused"
+        );
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 10),
+            at: t(501),
+        });
         a.update(Action::TogglePause);
-        assert_eq!(a.next_refresh, Some(t(530)));
+        assert_eq!(
+            a.next_refresh,
+            Some(t(531)),
+            "resumed: due one interval from now"
+        );
     }
 
     #[test]
@@ -630,7 +710,11 @@ mod tests {
             (3600, false, 1800),
         ];
         for (from, up, want) in cases {
-            assert_eq!(step_interval(Duration::from_secs(from), up), Duration::from_secs(want), "{from} {up}");
+            assert_eq!(
+                step_interval(Duration::from_secs(from), up),
+                Duration::from_secs(want),
+                "{from} {up}"
+            );
         }
         let mut a = loaded_app();
         for _ in 0..20 {
@@ -641,29 +725,46 @@ mod tests {
             a.update(Action::IntervalDown);
         }
         assert_eq!(a.interval, MIN_INTERVAL);
-        assert_eq!(a.next_refresh, Some(t(5)), "rescheduled from the last answer");
+        assert_eq!(
+            a.next_refresh,
+            Some(t(5)),
+            "rescheduled from the last answer"
+        );
     }
 
     #[test]
     fn interval_zero_refreshes_only_on_request() {
         let mut a = App::new(label(), Duration::ZERO, true, t(0));
         a.start();
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(0) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 10),
+            at: t(0),
+        });
         assert_eq!(a.next_refresh, None);
         assert_eq!(a.update(Action::Tick(t(100_000))), vec![]);
-        assert_eq!(a.state(), LiveState::Live, "manual mode never goes stale by age");
+        assert_eq!(
+            a.state(),
+            LiveState::Live,
+            "manual mode never goes stale by age"
+        );
     }
 
     #[test]
     fn a_failure_keeps_the_last_good_data_until_a_success_clears_it() {
         let mut a = loaded_app();
         a.update(Action::Refresh);
-        a.update(Action::Failed { error: ApiError::Network("down".into()), at: t(40) });
+        a.update(Action::Failed {
+            error: ApiError::Network("down".into()),
+            at: t(40),
+        });
         assert_eq!(a.task().unwrap().task_id.as_deref(), Some("A"));
         assert!(a.failure.is_some());
         assert_eq!(a.state(), LiveState::Stale);
         a.update(Action::Refresh);
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 20), at: t(50) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 20),
+            at: t(50),
+        });
         assert!(a.failure.is_none());
         assert_eq!(a.state(), LiveState::Live);
     }
@@ -673,17 +774,27 @@ mod tests {
         let mut a = app();
         assert_eq!(a.state(), LiveState::Loading);
         a.start();
-        a.update(Action::Failed { error: ApiError::Network("x".into()), at: t(1) });
+        a.update(Action::Failed {
+            error: ApiError::Network("x".into()),
+            at: t(1),
+        });
         assert_eq!(a.state(), LiveState::Error);
         a.update(Action::Refresh);
         assert_eq!(a.state(), LiveState::Loading);
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(2) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 10),
+            at: t(2),
+        });
         assert_eq!(a.state(), LiveState::Live);
         a.update(Action::Refresh);
         assert_eq!(a.state(), LiveState::Refreshing);
         a.in_flight = false;
         a.update(Action::Tick(t(2 + 91)));
-        assert_eq!(a.state(), LiveState::Stale, "older than twice the interval plus slack");
+        assert_eq!(
+            a.state(),
+            LiveState::Stale,
+            "older than twice the interval plus slack"
+        );
     }
 
     #[test]
@@ -701,7 +812,10 @@ mod tests {
         a.start();
         for (i, (risk, alerts, bell, escalated)) in steps.into_iter().enumerate() {
             a.in_flight = true;
-            let effects = a.update(Action::Loaded { fetched: task_json("A", risk, alerts, 10), at: t(i as i64) });
+            let effects = a.update(Action::Loaded {
+                fetched: task_json("A", risk, alerts, 10),
+                at: t(i as i64),
+            });
             assert_eq!(effects.contains(&Effect::Bell), bell, "step {i}");
             assert_eq!(a.escalation.is_some(), escalated, "step {i}");
         }
@@ -710,16 +824,25 @@ mod tests {
         a.update(Action::Tick(t(4) + chrono::Duration::seconds(299)));
         assert!(a.escalation.is_some());
         a.update(Action::Tick(t(4) + chrono::Duration::seconds(300)));
-        assert!(a.escalation.is_none(), "the highlight fades after five minutes");
+        assert!(
+            a.escalation.is_none(),
+            "the highlight fades after five minutes"
+        );
     }
 
     #[test]
     fn no_bell_when_turned_off() {
         let mut a = App::new(label(), Duration::from_secs(30), false, t(0));
         a.start();
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 10), at: t(0) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 10),
+            at: t(0),
+        });
         a.in_flight = true;
-        let effects = a.update(Action::Loaded { fetched: task_json("A", "high", 9, 10), at: t(1) });
+        let effects = a.update(Action::Loaded {
+            fetched: task_json("A", "high", 9, 10),
+            at: t(1),
+        });
         assert!(effects.is_empty());
         assert!(a.escalation.is_some(), "still highlighted");
     }
@@ -732,14 +855,20 @@ mod tests {
         for c in "VAR".chars() {
             a.update(Action::FilterInput(c));
         }
-        assert_eq!(a.visible_paths(10).collect::<Vec<_>>(), vec!["/var/www", "/var/log"]);
+        assert_eq!(
+            a.visible_paths(10).collect::<Vec<_>>(),
+            vec!["/var/www", "/var/log"]
+        );
         a.update(Action::FilterBackspace);
         assert_eq!(a.filter.text, "VA");
         a.update(Action::FilterAccept);
         assert!(!a.filter.editing);
         assert_eq!(a.matches.len(), 2, "accepted filter stays");
         a.in_flight = true;
-        a.update(Action::Loaded { fetched: task_json("A", "low", 1, 20), at: t(5) });
+        a.update(Action::Loaded {
+            fetched: task_json("A", "low", 1, 20),
+            at: t(5),
+        });
         assert_eq!(a.matches.len(), 2, "the filter applies to new data too");
         assert_eq!(a.update(Action::Back), vec![]);
         assert_eq!(a.matches.len(), 5);
@@ -772,12 +901,18 @@ mod tests {
     #[test]
     fn copy_and_save_ask_the_loop() {
         let mut a = app();
-        assert_eq!(a.update(Action::CopyTaskId), vec![], "nothing to copy before data");
+        assert_eq!(
+            a.update(Action::CopyTaskId),
+            vec![],
+            "nothing to copy before data"
+        );
         assert_eq!(a.update(Action::Save), vec![]);
         let mut a = loaded_app();
         assert_eq!(a.update(Action::CopyTaskId), vec![Effect::Copy("A".into())]);
         let effects = a.update(Action::Save);
-        let [Effect::Save(body, name)] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::Save(body, name)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!(body["Data"]["TaskId"], "A");
         assert_eq!(name, "scanwatch-A-20270115T080000Z.json");
         a.update(Action::Saved(Ok(name.clone())));
@@ -794,18 +929,38 @@ mod tests {
                 t(-100).timestamp_millis()
             ))
         };
-        a.update(Action::Loaded { fetched: body(20), at: t(0) });
-        assert_eq!(a.eta(), Some(Duration::from_secs(400)), "20% in 100 s: 80% more takes 400 s");
+        a.update(Action::Loaded {
+            fetched: body(20),
+            at: t(0),
+        });
+        assert_eq!(
+            a.eta(),
+            Some(Duration::from_secs(400)),
+            "20% in 100 s: 80% more takes 400 s"
+        );
         a.in_flight = true;
-        a.update(Action::Loaded { fetched: body(40), at: t(10) });
-        assert_eq!(a.eta(), Some(Duration::from_secs(30)), "20% in the last 10 s: 60% more takes 30 s");
+        a.update(Action::Loaded {
+            fetched: body(40),
+            at: t(10),
+        });
+        assert_eq!(
+            a.eta(),
+            Some(Duration::from_secs(30)),
+            "20% in the last 10 s: 60% more takes 30 s"
+        );
         a.in_flight = true;
-        a.update(Action::Loaded { fetched: fetched(r#"{"Data":{"TaskId":"A","Status":100,"Progress":"100"}}"#), at: t(20) });
+        a.update(Action::Loaded {
+            fetched: fetched(r#"{"Data":{"TaskId":"A","Status":100,"Progress":"100"}}"#),
+            at: t(20),
+        });
         assert_eq!(a.eta(), None);
     }
 
     #[test]
     fn save_names_are_safe_file_names() {
-        assert_eq!(save_file_name("../etc/passwd", t(0)), "scanwatch-___etc_passwd-20270115T080000Z.json");
+        assert_eq!(
+            save_file_name("../etc/passwd", t(0)),
+            "scanwatch-___etc_passwd-20270115T080000Z.json"
+        );
     }
 }

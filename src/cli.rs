@@ -17,7 +17,12 @@ use crate::emulator::fault::FaultRule;
 /// current profile of ~/.aliyun/config.json. Secrets are never accepted as flags.
 /// Try it without an account: scanwatch --demo
 #[derive(Debug, Parser)]
-#[command(name = "scanwatch", version, propagate_version = true, max_term_width = 110)]
+#[command(
+    name = "scanwatch",
+    version,
+    propagate_version = true,
+    max_term_width = 110
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -43,7 +48,9 @@ pub struct DashboardArgs {
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
     let interval = duration::parse(text)?;
-    if interval.is_zero() || (Duration::from_secs(5)..=Duration::from_secs(3600)).contains(&interval) {
+    if interval.is_zero()
+        || (Duration::from_secs(5)..=Duration::from_secs(3600)).contains(&interval)
+    {
         Ok(interval)
     } else {
         Err("the interval must be 0 (refresh on r only) or between 5s and 1h".into())
@@ -89,9 +96,81 @@ pub enum Command {
     Once(OnceArgs),
     /// Serve a local Security Center emulator for this API (for demos, tests and offline scripting).
     Emulator(EmulatorArgs),
+    /// Monitoring plugin (Nagios, Icinga, Zabbix, Sensu): one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    Check(CheckArgs),
+    /// Block until the latest scan task completes (exit 0 done, 1 API error, 2 usage, 4 risk, 124 timeout).
+    Wait(WaitArgs),
+    /// Print a shell completion script: scanwatch completions bash > ~/.local/share/bash-completion/completions/scanwatch
+    Completions(CompletionsArgs),
     /// Draw the dashboard once into an SVG file (how the README's picture is made).
     #[command(hide = true)]
     Screenshot(ScreenshotArgs),
+}
+
+/// A risk level given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RiskArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskArg {
+    pub fn level(self) -> crate::api::model::RiskLevel {
+        use crate::api::model::RiskLevel;
+        match self {
+            Self::Low => RiskLevel::Low,
+            Self::Medium => RiskLevel::Medium,
+            Self::High => RiskLevel::High,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// WARNING when the risk level is at least this.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "medium")]
+    pub warn_risk: RiskArg,
+    /// CRITICAL when the risk level is at least this.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "high")]
+    pub crit_risk: RiskArg,
+    /// WARNING when the latest scan started longer ago than this (26h, 2d, ...): scans have stopped.
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    pub max_age: Option<Duration>,
+    /// CRITICAL when the latest scan started longer ago than this.
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse)]
+    pub crit_age: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Time between polls (at least 2s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait_interval)]
+    pub interval: Duration,
+    /// Give up (exit 124) after this long.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = duration::parse)]
+    pub timeout: Duration,
+    /// Exit 4 when the completed task's risk is at least this.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<RiskArg>,
+    /// Print the API's JSON body at completion instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_wait_interval(text: &str) -> Result<Duration, String> {
+    let interval = duration::parse(text)?;
+    if interval < Duration::from_secs(2) {
+        return Err("the interval must be at least 2s".into());
+    }
+    Ok(interval)
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -149,7 +228,10 @@ mod tests {
     fn global_flags_work_after_the_subcommand() {
         let cli = Cli::try_parse_from(["scanwatch", "once", "--json", "--demo"]).unwrap();
         assert!(cli.global.demo);
-        assert!(matches!(cli.command, Some(Command::Once(OnceArgs { json: true }))));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Once(OnceArgs { json: true }))
+        ));
     }
 
     #[test]
@@ -163,7 +245,10 @@ mod tests {
             for arg in cmd.get_arguments() {
                 *seen += 1;
                 let name = arg.get_id().as_str().to_ascii_lowercase();
-                assert!(!name.contains("secret") && !name.contains("token"), "{name}");
+                assert!(
+                    !name.contains("secret") && !name.contains("token"),
+                    "{name}"
+                );
             }
             for sub in cmd.get_subcommands() {
                 check(sub, seen);

@@ -13,18 +13,54 @@ pub struct KeyHelp {
 
 /// Every key, in the order the help overlay lists them.
 pub const HELP: &[KeyHelp] = &[
-    KeyHelp { keys: "r", what: "refresh now" },
-    KeyHelp { keys: "p", what: "pause / resume background refresh" },
-    KeyHelp { keys: "+ / -", what: "refresh more / less often (5 s to 1 h)" },
-    KeyHelp { keys: "↑ ↓ j k", what: "scroll the paths" },
-    KeyHelp { keys: "PgUp PgDn", what: "scroll the paths a page" },
-    KeyHelp { keys: "Home End g G", what: "first / last path" },
-    KeyHelp { keys: "/", what: "filter the paths (Enter keeps, Esc clears)" },
-    KeyHelp { keys: "y", what: "copy the TaskId (OSC 52: works over SSH and tmux)" },
-    KeyHelp { keys: "s", what: "save the last response as JSON" },
-    KeyHelp { keys: "?", what: "this help" },
-    KeyHelp { keys: "Esc", what: "close help / clear filter / quit" },
-    KeyHelp { keys: "q  Ctrl-C", what: "quit" },
+    KeyHelp {
+        keys: "r",
+        what: "refresh now",
+    },
+    KeyHelp {
+        keys: "p",
+        what: "pause / resume background refresh",
+    },
+    KeyHelp {
+        keys: "+ / -",
+        what: "refresh more / less often (5 s to 1 h)",
+    },
+    KeyHelp {
+        keys: "↑ ↓ j k",
+        what: "scroll the paths",
+    },
+    KeyHelp {
+        keys: "PgUp PgDn",
+        what: "scroll the paths a page",
+    },
+    KeyHelp {
+        keys: "Home End g G",
+        what: "first / last path",
+    },
+    KeyHelp {
+        keys: "/",
+        what: "filter the paths (Enter keeps, Esc clears)",
+    },
+    KeyHelp {
+        keys: "y",
+        what: "copy the TaskId (OSC 52: works over SSH and tmux)",
+    },
+    KeyHelp {
+        keys: "s",
+        what: "save the last response as JSON",
+    },
+    KeyHelp {
+        keys: "?",
+        what: "this help",
+    },
+    KeyHelp {
+        keys: "Esc",
+        what: "close help / clear filter / quit",
+    },
+    KeyHelp {
+        keys: "q  Ctrl-C",
+        what: "quit",
+    },
 ];
 
 fn scroll_for(code: KeyCode) -> Option<Scroll> {
@@ -93,7 +129,7 @@ pub fn action_for(key: KeyEvent, app: &App) -> Option<Action> {
 mod tests {
     use std::time::Duration;
 
-    use crossterm::event::{KeyEventState};
+    use crossterm::event::KeyEventState;
 
     use super::*;
     use crate::setup::TargetLabel;
@@ -163,7 +199,11 @@ mod tests {
     #[test]
     fn ctrl_c_quits_from_anywhere() {
         let mut a = app();
-        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL, KeyEventKind::Press);
+        let ctrl_c = key(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+            KeyEventKind::Press,
+        );
         assert_eq!(name(action_for(ctrl_c, &a)), "Quit");
         a.filter.editing = true;
         assert_eq!(name(action_for(ctrl_c, &a)), "Quit");
@@ -176,10 +216,19 @@ mod tests {
     fn typing_a_filter_takes_letters_that_are_keys_elsewhere() {
         let mut a = app();
         a.filter.editing = true;
-        assert_eq!(name(action_for(press(KeyCode::Char('q')), &a)), "FilterInput('q')");
-        assert_eq!(name(action_for(press(KeyCode::Char('r')), &a)), "FilterInput('r')");
+        assert_eq!(
+            name(action_for(press(KeyCode::Char('q')), &a)),
+            "FilterInput('q')"
+        );
+        assert_eq!(
+            name(action_for(press(KeyCode::Char('r')), &a)),
+            "FilterInput('r')"
+        );
         assert_eq!(name(action_for(press(KeyCode::Enter), &a)), "FilterAccept");
-        assert_eq!(name(action_for(press(KeyCode::Backspace), &a)), "FilterBackspace");
+        assert_eq!(
+            name(action_for(press(KeyCode::Backspace), &a)),
+            "FilterBackspace"
+        );
         assert_eq!(name(action_for(press(KeyCode::Esc), &a)), "Back");
         assert_eq!(name(action_for(press(KeyCode::Up), &a)), "Scroll(Up)");
     }
@@ -188,7 +237,10 @@ mod tests {
     fn help_overlay_keys() {
         let mut a = app();
         a.show_help = true;
-        assert_eq!(name(action_for(press(KeyCode::Char('?')), &a)), "ToggleHelp");
+        assert_eq!(
+            name(action_for(press(KeyCode::Char('?')), &a)),
+            "ToggleHelp"
+        );
         assert_eq!(name(action_for(press(KeyCode::Esc), &a)), "ToggleHelp");
         assert_eq!(name(action_for(press(KeyCode::Char('q')), &a)), "Quit");
         assert_eq!(name(action_for(press(KeyCode::Char('r')), &a)), "none");

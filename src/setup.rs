@@ -54,14 +54,23 @@ pub async fn connect(global: &GlobalArgs) -> Result<Target, SetupError> {
     }
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let resolved = credentials::resolve_from_process(global.profile.as_deref())?;
-    let region = config::resolve_region(global.region.as_deref(), &env, resolved.profile_region.as_deref());
+    let region = config::resolve_region(
+        global.region.as_deref(),
+        &env,
+        resolved.profile_region.as_deref(),
+    );
     let endpoint = config::resolve_endpoint(&region, global.endpoint.as_deref())?;
     let profile = match &resolved.credentials.source {
         CredentialSource::Profile { name, .. } => name.clone(),
         CredentialSource::Environment(_) => "env".to_owned(),
         CredentialSource::Demo => "demo".to_owned(),
     };
-    let client = Client::new(endpoint.base_url.clone(), resolved.credentials, options(global)).map_err(SetupError::Client)?;
+    let client = Client::new(
+        endpoint.base_url.clone(),
+        resolved.credentials,
+        options(global),
+    )
+    .map_err(SetupError::Client)?;
     Ok(Target {
         client,
         label: TargetLabel {
@@ -85,7 +94,8 @@ async fn connect_demo(global: &GlobalArgs) -> Result<Target, SetupError> {
     let handle = emulator::start(([127, 0, 0, 1], 0).into(), config)
         .await
         .map_err(SetupError::Emulator)?;
-    let base_url = url::Url::parse(&handle.base_url()).map_err(|e| SetupError::Emulator(std::io::Error::other(e)))?;
+    let base_url = url::Url::parse(&handle.base_url())
+        .map_err(|e| SetupError::Emulator(std::io::Error::other(e)))?;
     let client = Client::new(base_url, credentials, options(global)).map_err(SetupError::Client)?;
     Ok(Target {
         client,

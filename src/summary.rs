@@ -68,7 +68,11 @@ pub fn scan_type(task: &ScanTask) -> String {
     match &task.scan_type {
         Some(ScanType::User) => {
             let n = task.scan_paths.len();
-            format!("{}, {n} path{}", ScanType::User.describe(), if n == 1 { "" } else { "s" })
+            format!(
+                "{}, {n} path{}",
+                ScanType::User.describe(),
+                if n == 1 { "" } else { "s" }
+            )
         }
         Some(ScanType::System) => format!("{}, whole system", ScanType::System.describe()),
         Some(other) => other.describe(),
@@ -89,17 +93,27 @@ pub fn short_id(id: &str) -> String {
 /// `risk high, 5 alerts on 2 of 10 machines, scan 92% running (task fc98d58e...)`.
 pub fn headline(task: &ScanTask) -> String {
     let alerts = task.suspicious_count.unwrap_or(0);
-    let mut text = format!("risk {}, {alerts} alert{}", task.risk.word(), if alerts == 1 { "" } else { "s" });
+    let mut text = format!(
+        "risk {}, {alerts} alert{}",
+        task.risk.word(),
+        if alerts == 1 { "" } else { "s" }
+    );
     match (task.suspicious_machines, task.scanned_machines) {
         (Some(s), Some(total)) => {
-            let _ = write!(text, " on {s} of {total} machine{}", if total == 1 { "" } else { "s" });
+            let _ = write!(
+                text,
+                " on {s} of {total} machine{}",
+                if total == 1 { "" } else { "s" }
+            );
         }
         (Some(s), None) => {
             let _ = write!(text, " on {s} machine{}", if s == 1 { "" } else { "s" });
         }
         _ => {}
     }
-    let status = task.status.map_or_else(|| "status unknown".to_owned(), |s| s.label());
+    let status = task
+        .status
+        .map_or_else(|| "status unknown".to_owned(), |s| s.label());
     match task.progress_percent() {
         Some(p) => {
             let _ = write!(text, ", scan {}% {status}", p.floor());
@@ -122,19 +136,33 @@ where
     let mut out = String::new();
     let request_id = response.request_id.as_deref().unwrap_or(UNKNOWN);
     let Some(task) = &response.task else {
-        let _ = writeln!(out, "No scan task yet: this account has not run a virus scan.");
+        let _ = writeln!(
+            out,
+            "No scan task yet: this account has not run a virus scan."
+        );
         let _ = writeln!(out, "{:<10} {request_id}", "RequestId");
         return out;
     };
     let _ = writeln!(out, "{}", headline(task));
-    let status = task.status.map_or_else(|| UNKNOWN.to_owned(), |s| s.label());
+    let status = task
+        .status
+        .map_or_else(|| UNKNOWN.to_owned(), |s| s.label());
     let rows: [(&str, String); 8] = [
-        ("Task", task.task_id.clone().unwrap_or_else(|| UNKNOWN.into())),
+        (
+            "Task",
+            task.task_id.clone().unwrap_or_else(|| UNKNOWN.into()),
+        ),
         ("Type", scan_type(task)),
         ("Status", status),
         ("Progress", progress(task)),
-        ("Started", started(task, now, zone).unwrap_or_else(|| UNKNOWN.into())),
-        ("Machine", task.machine_name.clone().unwrap_or_else(|| UNKNOWN.into())),
+        (
+            "Started",
+            started(task, now, zone).unwrap_or_else(|| UNKNOWN.into()),
+        ),
+        (
+            "Machine",
+            task.machine_name.clone().unwrap_or_else(|| UNKNOWN.into()),
+        ),
         ("Machines", machines(task)),
         ("Risk", risk(task)),
     ];
@@ -225,7 +253,10 @@ RequestId  R-1
     fn headline_forms() {
         let mut t = task();
         t.task_id = Some("fc98d58eb56f699d49bf7ebbd6d7a001".into());
-        assert_eq!(headline(&t), "risk high, 9 alerts on 4 of 20 machines, scan 62% running (task fc98d58e...)");
+        assert_eq!(
+            headline(&t),
+            "risk high, 9 alerts on 4 of 20 machines, scan 62% running (task fc98d58e...)"
+        );
         assert_eq!(
             headline(&ScanTask::default()),
             "risk none, 0 alerts, scan status unknown"

@@ -122,7 +122,9 @@ fn carry_out(effects: Vec<Effect>, client: &Arc<Client>, tx: &mpsc::Sender<Actio
         match effect {
             Effect::Fetch => spawn_fetch(Arc::clone(client), tx.clone()),
             Effect::Bell => write_stdout(b"\x07"),
-            Effect::Copy(text) => write_stdout(osc52(&text, std::env::var_os("TMUX").is_some()).as_bytes()),
+            Effect::Copy(text) => {
+                write_stdout(osc52(&text, std::env::var_os("TMUX").is_some()).as_bytes())
+            }
             Effect::Save(body, name) => {
                 let tx = tx.clone();
                 tokio::spawn(async move {
@@ -201,10 +203,14 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let streams = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()]
-                .into_iter()
-                .filter_map(|kind| signal(kind).ok())
-                .collect();
+            let streams = [
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+                SignalKind::interrupt(),
+            ]
+            .into_iter()
+            .filter_map(|kind| signal(kind).ok())
+            .collect();
             Self { streams }
         }
         #[cfg(not(unix))]
@@ -237,7 +243,10 @@ mod tests {
     fn osc52_encodes_the_text() {
         assert_eq!(osc52("abc", false), "\x1b]52;c;YWJj\x07");
         let wrapped = osc52("abc", true);
-        assert!(wrapped.starts_with("\x1b]52;c;YWJj\x07\x1bPtmux;"), "{wrapped:?}");
+        assert!(
+            wrapped.starts_with("\x1b]52;c;YWJj\x07\x1bPtmux;"),
+            "{wrapped:?}"
+        );
         assert!(wrapped.ends_with("\x1b\\"));
     }
 }

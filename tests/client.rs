@@ -45,18 +45,27 @@ async fn serve(scenario: &str, faults: &[&str], token: Option<&str>) -> Emulator
         access_key_secret: SECRET.into(),
         security_token: token.map(str::to_owned),
         scenario: Scenario::from_json(scenario).expect("scenario"),
-        faults: faults.iter().map(|f| FaultRule::parse(f).expect("fault")).collect(),
+        faults: faults
+            .iter()
+            .map(|f| FaultRule::parse(f).expect("fault"))
+            .collect(),
     };
-    emulator::start(([127, 0, 0, 1], 0).into(), config).await.expect("emulator starts")
+    emulator::start(([127, 0, 0, 1], 0).into(), config)
+        .await
+        .expect("emulator starts")
 }
 
 fn client(handle: &EmulatorHandle, creds: Credentials, options: ClientOptions) -> Client {
     Client::new(handle.base_url().parse().unwrap(), creds, options).expect("client")
 }
 
-async fn fetch_with_faults(faults: &[&str]) -> (Result<scanwatch::api::client::Fetched, ApiError>, u64) {
+async fn fetch_with_faults(
+    faults: &[&str],
+) -> (Result<scanwatch::api::client::Fetched, ApiError>, u64) {
     let handle = serve(TASK, faults, None).await;
-    let result = client(&handle, credentials(SECRET, None), fast_options()).latest_task().await;
+    let result = client(&handle, credentials(SECRET, None), fast_options())
+        .latest_task()
+        .await;
     (result, handle.request_count())
 }
 
@@ -75,7 +84,10 @@ async fn success_decodes_every_field() {
     assert_eq!(task.risk, RiskLevel::High);
     assert_eq!(task.suspicious_count, Some(5));
     assert!(fetched.response.request_id.is_some());
-    assert_eq!(fetched.body["Data"]["Progress"], "92", "the raw body keeps the API's own shape");
+    assert_eq!(
+        fetched.body["Data"]["Progress"], "92",
+        "the raw body keeps the API's own shape"
+    );
 }
 
 #[tokio::test]
@@ -91,15 +103,30 @@ async fn consecutive_calls_use_fresh_nonces() {
 #[tokio::test]
 async fn sts_credentials_send_the_security_token() {
     let handle = serve(TASK, &[], Some(TOKEN)).await;
-    let ok = client(&handle, credentials(SECRET, Some(TOKEN)), fast_options()).latest_task().await;
+    let ok = client(&handle, credentials(SECRET, Some(TOKEN)), fast_options())
+        .latest_task()
+        .await;
     assert!(ok.is_ok(), "{ok:?}");
-    let wrong = client(&handle, credentials(SECRET, Some("other-token")), fast_options())
+    let wrong = client(
+        &handle,
+        credentials(SECRET, Some("other-token")),
+        fast_options(),
+    )
+    .latest_task()
+    .await
+    .unwrap_err();
+    assert!(
+        wrong.code().starts_with("InvalidSecurityToken"),
+        "{wrong:?}"
+    );
+    let missing = client(&handle, credentials(SECRET, None), fast_options())
         .latest_task()
         .await
         .unwrap_err();
-    assert!(wrong.code().starts_with("InvalidSecurityToken"), "{wrong:?}");
-    let missing = client(&handle, credentials(SECRET, None), fast_options()).latest_task().await.unwrap_err();
-    assert!(missing.code().starts_with("InvalidSecurityToken"), "{missing:?}");
+    assert!(
+        missing.code().starts_with("InvalidSecurityToken"),
+        "{missing:?}"
+    );
 }
 
 #[tokio::test]
@@ -109,21 +136,34 @@ async fn wrong_secret_is_diagnosed_from_the_servers_string_to_sign() {
         .latest_task()
         .await
         .unwrap_err();
-    let ApiError::Service(e) = &err else { panic!("{err:?}") };
-    assert_eq!((e.code.as_str(), e.http_status), ("SignatureDoesNotMatch", 400));
+    let ApiError::Service(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (e.code.as_str(), e.http_status),
+        ("SignatureDoesNotMatch", 400)
+    );
     assert_eq!(e.string_to_sign_matches, Some(true));
     assert!(err.remedy().unwrap().contains("secret is wrong"));
-    assert_eq!(handle.request_count(), 1, "credential errors are never retried");
+    assert_eq!(
+        handle.request_count(),
+        1,
+        "credential errors are never retried"
+    );
 }
 
 #[tokio::test]
 async fn server_quoting_the_security_token_back_is_redacted() {
     // With STS credentials the server's string to sign contains the token; it must not survive into the error.
     let handle = serve(TASK, &[], Some(TOKEN)).await;
-    let err = client(&handle, credentials("not-the-secret", Some(TOKEN)), fast_options())
-        .latest_task()
-        .await
-        .unwrap_err();
+    let err = client(
+        &handle,
+        credentials("not-the-secret", Some(TOKEN)),
+        fast_options(),
+    )
+    .latest_task()
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), "SignatureDoesNotMatch");
     let shown = format!("{err} {err:?} {}", err.message());
     let once = scanwatch::api::signer::percent_encode(TOKEN);
@@ -138,9 +178,17 @@ async fn unknown_key_is_not_found() {
     let handle = serve(TASK, &[], None).await;
     let mut creds = credentials(SECRET, None);
     creds.access_key_id = "no-such-key".into();
-    let err = client(&handle, creds, fast_options()).latest_task().await.unwrap_err();
-    let ApiError::Service(e) = &err else { panic!("{err:?}") };
-    assert_eq!((e.code.as_str(), e.http_status), ("InvalidAccessKeyId.NotFound", 404));
+    let err = client(&handle, creds, fast_options())
+        .latest_task()
+        .await
+        .unwrap_err();
+    let ApiError::Service(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (e.code.as_str(), e.http_status),
+        ("InvalidAccessKeyId.NotFound", 404)
+    );
     assert!(err.remedy().is_some());
 }
 
@@ -167,7 +215,9 @@ async fn every_documented_error_code() {
     for &(code, status, retried) in cases {
         let (result, requests) = fetch_with_faults(&[&format!("error:{code}")]).await;
         let err = result.unwrap_err();
-        let ApiError::Service(e) = &err else { panic!("{code}: {err:?}") };
+        let ApiError::Service(e) = &err else {
+            panic!("{code}: {err:?}")
+        };
         assert_eq!(e.code, code);
         assert_eq!(e.http_status, status, "{code}");
         assert!(e.request_id.is_some(), "{code} keeps its RequestId");
@@ -188,7 +238,9 @@ async fn throttling_honours_retry_after_then_succeeds() {
 async fn throttling_with_an_excessive_retry_after_is_reported_not_waited_for() {
     let (result, requests) = fetch_with_faults(&["throttle:600000"]).await;
     let err = result.unwrap_err();
-    let ApiError::Service(e) = &err else { panic!("{err:?}") };
+    let ApiError::Service(e) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(e.retry_after, Some(Duration::from_secs(600)));
     assert_eq!(requests, 1);
 }
@@ -212,7 +264,10 @@ async fn flapping_server_is_ridden_out() {
 async fn reset_connection_is_a_network_error_after_bounded_retries() {
     let (result, requests) = fetch_with_faults(&["reset"]).await;
     let err = result.unwrap_err();
-    assert!(matches!(err, ApiError::Network(_) | ApiError::Connect { .. }), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Network(_) | ApiError::Connect { .. }),
+        "{err:?}"
+    );
     assert_eq!(requests, 3);
 }
 
@@ -228,9 +283,14 @@ async fn truncated_body_is_a_network_error() {
 async fn non_json_success_is_malformed_with_an_excerpt() {
     let (result, requests) = fetch_with_faults(&["non-json"]).await;
     let err = result.unwrap_err();
-    let ApiError::Malformed { status, reason } = &err else { panic!("{err:?}") };
+    let ApiError::Malformed { status, reason } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(*status, 200);
-    assert!(reason.contains("not valid JSON") && reason.contains('<'), "{reason}");
+    assert!(
+        reason.contains("not valid JSON") && reason.contains('<'),
+        "{reason}"
+    );
     assert_eq!(requests, 1);
 }
 
@@ -238,7 +298,9 @@ async fn non_json_success_is_malformed_with_an_excerpt() {
 async fn proxy_error_page_keeps_status_and_excerpt() {
     let (result, _) = fetch_with_faults(&["proxy-error"]).await;
     let err = result.unwrap_err();
-    let ApiError::UnexpectedBody { status, excerpt } = &err else { panic!("{err:?}") };
+    let ApiError::UnexpectedBody { status, excerpt } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(*status, 502);
     assert!(!excerpt.is_empty() && excerpt.len() < 200, "{excerpt}");
 }
@@ -252,10 +314,16 @@ async fn latency_past_the_timeout_times_out() {
         ..fast_options()
     };
     let started = std::time::Instant::now();
-    let err = client(&handle, credentials(SECRET, None), options).latest_task().await.unwrap_err();
+    let err = client(&handle, credentials(SECRET, None), options)
+        .latest_task()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Timeout(_)), "{err:?}");
     assert_eq!(handle.request_count(), 2);
-    assert!(started.elapsed() < Duration::from_secs(3), "timeouts bound the wait");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "timeouts bound the wait"
+    );
 }
 
 #[tokio::test]
@@ -267,7 +335,9 @@ async fn latency_within_the_timeout_succeeds() {
 #[tokio::test]
 async fn oversized_body_is_refused_at_the_cap() {
     let (result, requests) = fetch_with_faults(&["huge:20000000"]).await;
-    assert!(matches!(result.unwrap_err(), ApiError::TooLarge { limit_bytes } if limit_bytes == 8 * 1024 * 1024));
+    assert!(
+        matches!(result.unwrap_err(), ApiError::TooLarge { limit_bytes } if limit_bytes == 8 * 1024 * 1024)
+    );
     assert_eq!(requests, 1);
 }
 
@@ -295,8 +365,14 @@ async fn odd_but_valid_responses_decode_leniently() {
         (r#"{"tasks":[{"data":null}]}"#, false),
         (r#"{"tasks":[{"data":{}}]}"#, false),
         (r#"{"tasks":[{"data":{"TaskId":"t","Progress":""}}]}"#, true),
-        (r#"{"tasks":[{"data":{"TaskId":"t","Progress":"garbage","Status":null,"RiskLevel":null}}]}"#, true),
-        (r#"{"tasks":[{"data":{"TaskId":"t","Progress":57,"ScanMachine":"3"}}]}"#, true),
+        (
+            r#"{"tasks":[{"data":{"TaskId":"t","Progress":"garbage","Status":null,"RiskLevel":null}}]}"#,
+            true,
+        ),
+        (
+            r#"{"tasks":[{"data":{"TaskId":"t","Progress":57,"ScanMachine":"3"}}]}"#,
+            true,
+        ),
     ];
     for &(scenario, has_task) in cases {
         let handle = serve(scenario, &[], None).await;

@@ -10,12 +10,19 @@ const SECRET: &str = "canary-once-secret-71d2";
 /// A command with a clean environment: an empty HOME, no Alibaba Cloud variables.
 fn scanwatch(home: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.env_clear().env("HOME", home).env("TZ", "UTC").stdin(Stdio::null());
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("TZ", "UTC")
+        .stdin(Stdio::null());
     cmd
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().expect("binary runs");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("binary runs");
     (
         status.code().expect("exit code, not a signal"),
         String::from_utf8_lossy(&stdout).into_owned(),
@@ -47,7 +54,9 @@ fn emulator(home: &std::path::Path, extra: &[&str]) -> Emulator {
         .spawn()
         .expect("emulator starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let url = line
         .trim()
         .strip_prefix("listening on ")
@@ -67,8 +76,20 @@ fn once_demo_prints_a_summary() {
     let home = tempfile::tempdir().unwrap();
     let (code, out, err) = run(scanwatch(home.path()).args(["once", "--demo"]));
     assert_eq!(code, 0, "{err}");
-    for label in ["Task", "Type", "Status", "Progress", "Started", "Machines", "Risk", "RequestId"] {
-        assert!(out.lines().any(|l| l.starts_with(label)), "no {label} line in:\n{out}");
+    for label in [
+        "Task",
+        "Type",
+        "Status",
+        "Progress",
+        "Started",
+        "Machines",
+        "Risk",
+        "RequestId",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(label)),
+            "no {label} line in:\n{out}"
+        );
     }
 }
 
@@ -80,7 +101,10 @@ fn once_json_prints_the_api_body_for_jq() {
     let body: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
     assert!(body["RequestId"].is_string(), "{out}");
     assert!(body["Data"]["TaskId"].is_string(), "{out}");
-    assert!(body["Data"]["Progress"].is_string(), "Progress keeps the API's string type: {out}");
+    assert!(
+        body["Data"]["Progress"].is_string(),
+        "Progress keeps the API's string type: {out}"
+    );
     assert!(out.contains("\n  \""), "pretty-printed: {out}");
 }
 
@@ -109,7 +133,10 @@ fn once_api_error_exits_1_with_code_request_id_and_remedy() {
     assert!(out.is_empty(), "nothing on stdout on error: {out}");
     assert!(err.contains("NoPermission"), "{err}");
     assert!(err.contains("RequestId"), "{err}");
-    assert!(err.contains("yundun-sas:GetVirusScanLatestTaskStatistic"), "{err}");
+    assert!(
+        err.contains("yundun-sas:GetVirusScanLatestTaskStatistic"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -122,14 +149,21 @@ fn once_wrong_secret_says_the_secret_is_wrong_without_showing_it() {
         wrong,
     ));
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("SignatureDoesNotMatch") && err.contains("secret is wrong"), "{err}");
+    assert!(
+        err.contains("SignatureDoesNotMatch") && err.contains("secret is wrong"),
+        "{err}"
+    );
     assert!(!err.contains(wrong) && !out.contains(wrong));
 }
 
 #[test]
 fn network_error_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let (code, _, err) = run(with_env_credentials(
         scanwatch(home.path()).args(["once", "--endpoint", &format!("http://127.0.0.1:{port}")]),
         SECRET,
@@ -145,10 +179,18 @@ fn configuration_errors_exit_2_with_a_hint() {
         (&["once"], false, "--demo"),
         (&["once", "--profile", "nope"], false, "nope"),
         (&["once", "--region", "xx-nowhere-1"], true, "--endpoint"),
-        (&["once", "--endpoint", "http://example.com"], true, "loopback"),
+        (
+            &["once", "--endpoint", "http://example.com"],
+            true,
+            "loopback",
+        ),
         (&["once", "--request-timeout", "soon"], true, "90s"),
         (&["once", "--no-such-flag"], true, "--no-such-flag"),
-        (&["emulator", "--scenario", "/nonexistent/scenario.json"], false, "scenario"),
+        (
+            &["emulator", "--scenario", "/nonexistent/scenario.json"],
+            false,
+            "scenario",
+        ),
     ];
     for &(args, creds, needle) in cases {
         let mut cmd = scanwatch(home.path());
@@ -158,7 +200,10 @@ fn configuration_errors_exit_2_with_a_hint() {
         }
         let (code, _, err) = run(&mut cmd);
         assert_eq!(code, 2, "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?} should mention {needle}: {err}");
+        assert!(
+            err.contains(needle),
+            "{args:?} should mention {needle}: {err}"
+        );
         assert!(!err.contains(SECRET));
     }
 }

@@ -83,7 +83,10 @@ impl Session {
             if pred(&screen) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -101,7 +104,11 @@ impl Session {
                 std::thread::sleep(Duration::from_millis(200));
                 return status.exit_code();
             }
-            assert!(Instant::now() < deadline, "did not exit; screen:\n{}", self.screen());
+            assert!(
+                Instant::now() < deadline,
+                "did not exit; screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -123,10 +130,17 @@ impl Session {
         assert!(!screen.hide_cursor(), "cursor still hidden");
         let raw = self.raw.lock().unwrap();
         let text = String::from_utf8_lossy(&raw);
-        let entered = text.find("\x1b[?1049h").expect("entered the alternate screen");
-        let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+        let entered = text
+            .find("\x1b[?1049h")
+            .expect("entered the alternate screen");
+        let left = text
+            .rfind("\x1b[?1049l")
+            .expect("left the alternate screen");
         assert!(left > entered);
-        assert!(!text.contains("\x1b[?1000h"), "mouse capture must stay off (text selection)");
+        assert!(
+            !text.contains("\x1b[?1000h"),
+            "mouse capture must stay off (text selection)"
+        );
     }
 }
 
@@ -144,12 +158,16 @@ fn dashboard_runs_keys_and_quits_cleanly() {
     s.wait_for("a refresh", |sc| dashboard_up(sc) && sc.contains("updated"));
 
     s.press("?");
-    s.wait_for("the help overlay", |sc| sc.contains("Keys") && sc.contains("copy the TaskId"));
+    s.wait_for("the help overlay", |sc| {
+        sc.contains("Keys") && sc.contains("copy the TaskId")
+    });
     s.press("?");
     s.wait_for("help to close", |sc| !sc.contains("copy the TaskId"));
 
     s.press("/var");
-    s.wait_for("the filter prompt", |sc| sc.contains("/var") && sc.contains("match"));
+    s.wait_for("the filter prompt", |sc| {
+        sc.contains("/var") && sc.contains("match")
+    });
     s.press("\x1b");
     s.wait_for("the filter to clear", |sc| !sc.contains("match)"));
 
@@ -163,7 +181,10 @@ fn small_terminal_still_shows_everything_essential() {
     let mut s = Session::start(&["--demo"], 80, 24);
     let screen = s.wait_for("the dashboard", dashboard_up);
     for needle in ["Machines", "Scanned paths", "%", "q quit"] {
-        assert!(screen.contains(needle), "{needle} missing at 80x24:\n{screen}");
+        assert!(
+            screen.contains(needle),
+            "{needle} missing at 80x24:\n{screen}"
+        );
     }
     s.press("q");
     assert_eq!(s.wait_exit(), 0);
@@ -191,7 +212,11 @@ fn sighup_restores_the_terminal() {
 #[test]
 fn an_error_on_screen_then_quit_restores_the_terminal() {
     // A dead endpoint: the dashboard shows the error instead of data, and still exits cleanly.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let endpoint = format!("http://127.0.0.1:{port}");
     let pair_args = ["--endpoint", endpoint.as_str(), "--interval", "0"];
     let env = [

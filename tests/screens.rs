@@ -145,7 +145,11 @@ fn system_scan_has_no_path_list() {
 fn no_task_yet() {
     snapshot("no_task_yet", || {
         let mut a = app();
-        load(&mut a, fetched(r#"{"RequestId":"E6C1D9A2-0000-4000-8000-000000000001"}"#), 0);
+        load(
+            &mut a,
+            fetched(r#"{"RequestId":"E6C1D9A2-0000-4000-8000-000000000001"}"#),
+            0,
+        );
         a
     });
 }
@@ -169,7 +173,10 @@ fn error_over_stale_data() {
         let mut a = app();
         load(&mut a, user_scan(10, 62, "medium", 4, 2), 0);
         a.update(Action::Refresh);
-        a.update(Action::Failed { error: no_permission(), at: t(31) });
+        a.update(Action::Failed {
+            error: no_permission(),
+            at: t(31),
+        });
         a.update(Action::Tick(t(35)));
         a
     });
@@ -179,7 +186,10 @@ fn error_over_stale_data() {
 fn error_before_any_data() {
     snapshot("error_before_any_data", || {
         let mut a = app();
-        a.update(Action::Failed { error: no_permission(), at: t(1) });
+        a.update(Action::Failed {
+            error: no_permission(),
+            at: t(1),
+        });
         a
     });
 }
@@ -215,7 +225,10 @@ fn too_small_terminal() {
     insta::assert_snapshot!("too_small_40x10", screen);
     // And it recovers once enlarged.
     let screen = text(&draw(&mut a, 80, 24, Theme { color: true }));
-    assert!(screen.contains("Latest task") && !screen.contains("too small"), "{screen}");
+    assert!(
+        screen.contains("Latest task") && !screen.contains("too small"),
+        "{screen}"
+    );
 }
 
 fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
@@ -249,10 +262,18 @@ fn risk_badge_colours_are_on_the_cells() {
             assert!(cell.modifier.contains(Modifier::BOLD));
         }
         let screen_bg = &buffer[(0, 0)];
-        assert_eq!(screen_bg.bg, Color::Reset, "no background colour is painted on the screen");
+        assert_eq!(
+            screen_bg.bg,
+            Color::Reset,
+            "no background colour is painted on the screen"
+        );
     }
     let mut a = app();
-    load(&mut a, fetched(r#"{"Data":{"TaskId":"t","Status":100,"Progress":"100"}}"#), 0);
+    load(
+        &mut a,
+        fetched(r#"{"Data":{"TaskId":"t","Status":100,"Progress":"100"}}"#),
+        0,
+    );
     let buffer = draw(&mut a, 120, 40, Theme { color: true });
     let (x, y) = find(&buffer, " NONE ").expect("NONE badge");
     assert_eq!(buffer[(x + 1, y)].bg, Color::Green);
@@ -270,14 +291,20 @@ fn without_colour_the_badge_is_reversed_text() {
     for yy in 0..40 {
         for xx in 0..120 {
             let c = &buffer[(xx, yy)];
-            assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "colour at {xx},{yy}");
+            assert_eq!(
+                (c.fg, c.bg),
+                (Color::Reset, Color::Reset),
+                "colour at {xx},{yy}"
+            );
         }
     }
 }
 
 #[test]
 fn a_million_paths_draw_only_what_fits() {
-    let paths: Vec<String> = (0..1_000_000).map(|i| format!("/data/shard-{i:07}")).collect();
+    let paths: Vec<String> = (0..1_000_000)
+        .map(|i| format!("/data/shard-{i:07}"))
+        .collect();
     let body = serde_json::json!({"RequestId": "R", "Data": {"TaskId": "big", "Status": 10, "Progress": "5",
         "ScanType": "user", "ScanPath": paths}});
     let mut a = app();

@@ -83,13 +83,18 @@ impl std::fmt::Debug for Client {
 /// True for `localhost` and loopback IP addresses.
 pub fn is_loopback_host(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Client {
     /// Builds a client. TLS is rustls with the platform's root certificates; `HTTPS_PROXY` and `NO_PROXY` are
     /// honoured, except for loopback endpoints (the emulator), which are always reached directly.
-    pub fn new(base_url: Url, credentials: Credentials, options: ClientOptions) -> Result<Self, ApiError> {
+    pub fn new(
+        base_url: Url,
+        credentials: Credentials,
+        options: ClientOptions,
+    ) -> Result<Self, ApiError> {
         // Installing the process-wide provider twice is harmless; the second call just reports it is set.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
@@ -100,9 +105,9 @@ impl Client {
         if base_url.host_str().is_some_and(is_loopback_host) {
             builder = builder.no_proxy();
         }
-        let http = builder
-            .build()
-            .map_err(|e| ApiError::Network(format!("could not set up HTTPS: {}", error_chain(&e))))?;
+        let http = builder.build().map_err(|e| {
+            ApiError::Network(format!("could not set up HTTPS: {}", error_chain(&e)))
+        })?;
         Ok(Self {
             http,
             base_url,
@@ -183,15 +188,21 @@ impl Client {
         let (params, string_to_sign) = self.signed_params();
         let mut url = self.base_url.clone();
         url.set_query(Some(&encode_query(&params)));
-        let response = self.http.post(url).send().await.map_err(|e| self.map_transport(e))?;
+        let response = self
+            .http
+            .post(url)
+            .send()
+            .await
+            .map_err(|e| self.map_transport(e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = self.read_body(response).await?;
         if (200..300).contains(&status) {
-            let (decoded, value) = ScanResponse::from_slice(&body).map_err(|e| ApiError::Malformed {
-                status,
-                reason: format!("{e}; body starts: {}", excerpt(&body)),
-            })?;
+            let (decoded, value) =
+                ScanResponse::from_slice(&body).map_err(|e| ApiError::Malformed {
+                    status,
+                    reason: format!("{e}; body starts: {}", excerpt(&body)),
+                })?;
             return Ok(Fetched {
                 response: decoded,
                 body: value,
@@ -271,7 +282,9 @@ impl Client {
             http_status: status,
             code: self.redact(&code),
             message: self.redact(&message),
-            request_id: parsed.request_id.or_else(|| header_string(headers, "x-acs-request-id")),
+            request_id: parsed
+                .request_id
+                .or_else(|| header_string(headers, "x-acs-request-id")),
             host_id: parsed.host_id,
             recommend: parsed.recommend,
             retry_after,
@@ -290,7 +303,10 @@ impl Client {
 }
 
 fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// The query string of a signed request, every key and value percent-encoded as the signer does.
@@ -300,7 +316,12 @@ pub fn encode_query(params: &Params) -> String {
         if !out.is_empty() {
             out.push('&');
         }
-        let _ = write!(out, "{}={}", signer::percent_encode(key), signer::percent_encode(value));
+        let _ = write!(
+            out,
+            "{}={}",
+            signer::percent_encode(key),
+            signer::percent_encode(value)
+        );
     }
     out
 }
@@ -335,7 +356,9 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     // reqwest names the URL, whose query holds the signature and any STS token.
     match text.find("for url (") {
         Some(start) => {
-            let end = text[start..].find(')').map_or(text.len(), |e| start + e + 1);
+            let end = text[start..]
+                .find(')')
+                .map_or(text.len(), |e| start + e + 1);
             format!("{}{}", &text[..start], text[end..].trim_start())
         }
         None => text,
@@ -349,7 +372,11 @@ pub fn excerpt(body: &[u8]) -> String {
     let mut out = String::new();
     let mut last_space = true;
     for c in text.chars() {
-        let c = if c.is_control() || c.is_whitespace() { ' ' } else { c };
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' && last_space {
             continue;
         }
@@ -387,7 +414,10 @@ mod tests {
         let mut p = Params::new();
         p.insert("Signature".into(), "a+b/c=".into());
         p.insert("Timestamp".into(), "2024-01-01T00:00:00Z".into());
-        assert_eq!(encode_query(&p), "Signature=a%2Bb%2Fc%3D&Timestamp=2024-01-01T00%3A00%3A00Z");
+        assert_eq!(
+            encode_query(&p),
+            "Signature=a%2Bb%2Fc%3D&Timestamp=2024-01-01T00%3A00%3A00Z"
+        );
     }
 
     #[test]
@@ -399,8 +429,12 @@ mod tests {
 
     #[test]
     fn excerpts_are_short_single_lines() {
-        let html = b"<html>\n  <head><title>502 Bad Gateway</title></head>\r\n<body>\t</body></html>";
-        assert_eq!(excerpt(html), "<html> <head><title>502 Bad Gateway</title></head> <body> </body></html>");
+        let html =
+            b"<html>\n  <head><title>502 Bad Gateway</title></head>\r\n<body>\t</body></html>";
+        assert_eq!(
+            excerpt(html),
+            "<html> <head><title>502 Bad Gateway</title></head> <body> </body></html>"
+        );
         assert_eq!(excerpt(b""), "(empty body)");
         assert!(excerpt(&[b'x'; 10_000]).chars().count() <= 121);
         assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
@@ -408,10 +442,21 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for host in ["127.0.0.1", "127.9.9.9", "localhost", "LOCALHOST", "[::1]", "::1"] {
+        for host in [
+            "127.0.0.1",
+            "127.9.9.9",
+            "localhost",
+            "LOCALHOST",
+            "[::1]",
+            "::1",
+        ] {
             assert!(is_loopback_host(host), "{host}");
         }
-        for host in ["10.0.0.1", "tds.cn-shanghai.aliyuncs.com", "localhost.evil.com"] {
+        for host in [
+            "10.0.0.1",
+            "tds.cn-shanghai.aliyuncs.com",
+            "localhost.evil.com",
+        ] {
             assert!(!is_loopback_host(host), "{host}");
         }
     }

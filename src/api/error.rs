@@ -57,7 +57,11 @@ pub enum ApiError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {}): {}", self.code, self.http_status, self.message)?;
+        write!(
+            f,
+            "{} (HTTP {}): {}",
+            self.code, self.http_status, self.message
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " [RequestId {id}]")?;
         }
@@ -222,7 +226,11 @@ mod tests {
             ("InvalidTimeStamp.Expired", 400, false),
         ];
         for (code, status, want) in cases {
-            assert_eq!(ApiError::Service(service(code, status)).is_retryable(), want, "{code}");
+            assert_eq!(
+                ApiError::Service(service(code, status)).is_retryable(),
+                want,
+                "{code}"
+            );
         }
         assert!(ApiError::Timeout(Duration::from_secs(1)).is_retryable());
         assert!(!ApiError::TooLarge { limit_bytes: 1 }.is_retryable());
@@ -243,12 +251,17 @@ mod tests {
             "InternalError",
             "ServiceUnavailable",
         ] {
-            assert!(service(code, 400).remedy().is_some(), "{code} has no remedy");
+            assert!(
+                service(code, 400).remedy().is_some(),
+                "{code} has no remedy"
+            );
         }
-        assert!(service("NoPermission", 403)
-            .remedy()
-            .unwrap()
-            .contains("yundun-sas:GetVirusScanLatestTaskStatistic"));
+        assert!(
+            service("NoPermission", 403)
+                .remedy()
+                .unwrap()
+                .contains("yundun-sas:GetVirusScanLatestTaskStatistic")
+        );
         assert_eq!(service("SomethingElse", 400).remedy(), None);
     }
 
@@ -268,7 +281,10 @@ mod tests {
         let twice = crate::api::signer::percent_encode(&once);
         let text = format!("a {token} b {once} c {twice} d");
         let out = redact(&text, &[token]);
-        assert!(!out.contains(token) && !out.contains(&once) && !out.contains(&twice), "{out}");
+        assert!(
+            !out.contains(token) && !out.contains(&once) && !out.contains(&twice),
+            "{out}"
+        );
         assert_eq!(out.matches("***").count(), 3, "{out}");
     }
 }

@@ -48,7 +48,10 @@ impl ScanResponse {
     /// Decodes a success body. Only a body that is not a JSON object is an error.
     pub fn from_slice(body: &[u8]) -> Result<(Self, Value), DecodeError> {
         let value: Value = serde_json::from_slice(body).map_err(|e| {
-            DecodeError(format!("the response is not valid JSON ({})", json_error_kind(&e)))
+            DecodeError(format!(
+                "the response is not valid JSON ({})",
+                json_error_kind(&e)
+            ))
         })?;
         let response = Self::from_value(&value)?;
         Ok((response, value))
@@ -102,7 +105,9 @@ impl ScanTask {
             suspicious_machines: get("SuspiciousMachine").and_then(count),
             safe_machines: get("SafeMachine").and_then(count),
             scanned_machines: get("ScanMachine").and_then(count),
-            scan_type: get("ScanType").and_then(string).map(|s| ScanType::parse(&s)),
+            scan_type: get("ScanType")
+                .and_then(string)
+                .map(|s| ScanType::parse(&s)),
             scan_paths: get("ScanPath").map(string_list).unwrap_or_default(),
             progress: get("Progress").and_then(progress),
             machine_name: get("MachineName").and_then(string),
@@ -316,9 +321,15 @@ mod tests {
     #[test]
     fn documented_sample_decodes_every_field() {
         let (r, _) = ScanResponse::from_slice(SAMPLE.as_bytes()).unwrap();
-        assert_eq!(r.request_id.as_deref(), Some("7532B7EE-7CE7-5F4D-BF04-B12447DDCAE1"));
+        assert_eq!(
+            r.request_id.as_deref(),
+            Some("7532B7EE-7CE7-5F4D-BF04-B12447DDCAE1")
+        );
         let t = r.task.unwrap();
-        assert_eq!(t.task_id.as_deref(), Some("fc98d58eb56f699d49bf7ebbd6d7****"));
+        assert_eq!(
+            t.task_id.as_deref(),
+            Some("fc98d58eb56f699d49bf7ebbd6d7****")
+        );
         assert_eq!(t.scan_time_ms, Some(1_681_145_862_000));
         assert_eq!(t.status, Some(TaskStatus::PENDING));
         assert_eq!(t.suspicious_count, Some(2));
@@ -353,7 +364,10 @@ mod tests {
             "SuspiciousMachine":null,"SafeMachine":null,"ScanMachine":null,"ScanType":null,"ScanPath":null,
             "Progress":null,"MachineName":null,"CompleteMachine":null,"UnCompleteMachine":null,"RiskLevel":null}}"#;
         assert_eq!(task(nulls), Some(ScanTask::default()));
-        assert_eq!(task(r#"{"Data":{"Unrelated":1}}"#), Some(ScanTask::default()));
+        assert_eq!(
+            task(r#"{"Data":{"Unrelated":1}}"#),
+            Some(ScanTask::default())
+        );
     }
 
     #[test]
@@ -422,7 +436,10 @@ mod tests {
         for (wire, want) in cases {
             assert_eq!(RiskLevel::parse(wire), want, "{wire}");
         }
-        assert_eq!(task(r#"{"Data":{"TaskId":"t"}}"#).unwrap().risk, RiskLevel::None);
+        assert_eq!(
+            task(r#"{"Data":{"TaskId":"t"}}"#).unwrap().risk,
+            RiskLevel::None
+        );
         assert!(RiskLevel::High.rank() > RiskLevel::Medium.rank());
     }
 

@@ -299,7 +299,12 @@ mod tests {
     fn vectors_canonical_query() {
         for v in VECTORS {
             let q = CanonicalQuery::new(&params(v.params));
-            assert_eq!(q.as_str(), v.canonical, "canonical query of vector {}", v.name);
+            assert_eq!(
+                q.as_str(),
+                v.canonical,
+                "canonical query of vector {}",
+                v.name
+            );
         }
     }
 
@@ -308,7 +313,12 @@ mod tests {
         for v in VECTORS {
             let q = CanonicalQuery::new(&params(v.params));
             let s = StringToSign::new(v.method, &q);
-            assert_eq!(s.as_str(), v.string_to_sign, "string to sign of vector {}", v.name);
+            assert_eq!(
+                s.as_str(),
+                v.string_to_sign,
+                "string to sign of vector {}",
+                v.name
+            );
         }
     }
 
@@ -316,7 +326,12 @@ mod tests {
     fn vectors_signature() {
         for v in VECTORS {
             let s = StringToSign::new(v.method, &CanonicalQuery::new(&params(v.params)));
-            assert_eq!(signature("testsecret", &s), v.signature, "signature of vector {}", v.name);
+            assert_eq!(
+                signature("testsecret", &s),
+                v.signature,
+                "signature of vector {}",
+                v.name
+            );
         }
     }
 
@@ -325,9 +340,17 @@ mod tests {
         for v in VECTORS {
             let mut p = params(v.params);
             p.insert("Signature".into(), v.signature.into());
-            assert_eq!(verify(v.method, &p, "testsecret"), Ok(()), "vector {}", v.name);
+            assert_eq!(
+                verify(v.method, &p, "testsecret"),
+                Ok(()),
+                "vector {}",
+                v.name
+            );
             assert!(
-                matches!(verify(v.method, &p, "wrongsecret"), Err(VerifyError::Mismatch { .. })),
+                matches!(
+                    verify(v.method, &p, "wrongsecret"),
+                    Err(VerifyError::Mismatch { .. })
+                ),
                 "vector {} must not verify with another secret",
                 v.name
             );
@@ -368,7 +391,10 @@ mod tests {
     #[test]
     fn lists_flatten_with_one_based_indexes() {
         let flat = flatten_list("ScanPath", ["a", "b"]);
-        assert_eq!(CanonicalQuery::new(&flat).as_str(), "ScanPath.1=a&ScanPath.2=b");
+        assert_eq!(
+            CanonicalQuery::new(&flat).as_str(),
+            "ScanPath.1=a&ScanPath.2=b"
+        );
     }
 
     #[test]
@@ -390,6 +416,9 @@ mod tests {
             nonce: "n",
         };
         let text = format!("{input:?}");
-        assert!(!text.contains("very-secret-value") && !text.contains("token-value"), "{text}");
+        assert!(
+            !text.contains("very-secret-value") && !text.contains("token-value"),
+            "{text}"
+        );
     }
 }

@@ -70,12 +70,20 @@ impl From<&CheckArgs> for Thresholds {
 }
 
 /// The plugin line for an answer. Pure, so every state is a unit test.
-pub fn evaluate(response: &ScanResponse, thresholds: &Thresholds, now: DateTime<Utc>) -> (State, String) {
+pub fn evaluate(
+    response: &ScanResponse,
+    thresholds: &Thresholds,
+    now: DateTime<Utc>,
+) -> (State, String) {
     let request_id = response.request_id.as_deref().unwrap_or("unknown");
     let Some(task) = &response.task else {
         return (
             State::Unknown,
-            line(State::Unknown, &format!("no scan task yet (RequestId {request_id})"), ""),
+            line(
+                State::Unknown,
+                &format!("no scan task yet (RequestId {request_id})"),
+                "",
+            ),
         );
     };
     let mut state = State::Ok;
@@ -132,7 +140,13 @@ fn perfdata(task: &ScanTask, age: Option<Duration>, t: &Thresholds) -> String {
     }
     if let Some(age) = age {
         let secs = |d: Option<Duration>| d.map_or_else(String::new, |d| d.as_secs().to_string());
-        let _ = write!(out, "scan_age={}s;{};{};0 ", age.as_secs(), secs(t.max_age), secs(t.crit_age));
+        let _ = write!(
+            out,
+            "scan_age={}s;{};{};0 ",
+            age.as_secs(),
+            secs(t.max_age),
+            secs(t.crit_age)
+        );
     }
     out.trim_end().to_owned()
 }
@@ -158,11 +172,19 @@ pub fn error_line(error: &ApiError) -> String {
 
 /// The line for a usage or configuration error.
 pub fn usage_line(message: &str) -> String {
-    line(State::Unknown, &format!("usage: {}", single_line(message)), "")
+    line(
+        State::Unknown,
+        &format!("usage: {}", single_line(message)),
+        "",
+    )
 }
 
 fn single_line(text: &str) -> String {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     first.chars().take(300).collect()
 }
 
@@ -199,7 +221,11 @@ mod tests {
     }
 
     fn task(risk: &str) -> ScanResponse {
-        let risk = if risk.is_empty() { String::new() } else { format!(r#","RiskLevel":"{risk}""#) };
+        let risk = if risk.is_empty() {
+            String::new()
+        } else {
+            format!(r#","RiskLevel":"{risk}""#)
+        };
         response(&format!(
             r#"{{"RequestId":"R1","Data":{{"TaskId":"fc98d58eb56f699d49bf7ebbd6d7a001","ScanTime":{},"Status":10,
             "Progress":"92","ScanMachine":10,"SuspiciousMachine":2,"SuspiciousCount":5,"UnCompleteMachine":1{risk}}}}}"#,
@@ -209,9 +235,18 @@ mod tests {
 
     #[test]
     fn risk_thresholds() {
-        let cases = [("", State::Ok), ("low", State::Ok), ("medium", State::Warning), ("high", State::Critical)];
+        let cases = [
+            ("", State::Ok),
+            ("low", State::Ok),
+            ("medium", State::Warning),
+            ("high", State::Critical),
+        ];
         for (risk, want) in cases {
-            assert_eq!(evaluate(&task(risk), &thresholds(), t(0)).0, want, "{risk:?}");
+            assert_eq!(
+                evaluate(&task(risk), &thresholds(), t(0)).0,
+                want,
+                "{risk:?}"
+            );
         }
         let strict = Thresholds {
             warn_risk: RiskLevel::Low,
@@ -242,7 +277,11 @@ mod tests {
             (h(2), None, State::Ok),
             (Some(Duration::from_secs(1800)), None, State::Warning),
             (None, Some(Duration::from_secs(1800)), State::Critical),
-            (Some(Duration::from_secs(600)), Some(Duration::from_secs(1800)), State::Critical),
+            (
+                Some(Duration::from_secs(600)),
+                Some(Duration::from_secs(1800)),
+                State::Critical,
+            ),
             (Some(Duration::from_secs(600)), h(2), State::Warning),
         ];
         for (max_age, crit_age, want) in cases {
@@ -253,7 +292,11 @@ mod tests {
             };
             let (state, text) = evaluate(&task(""), &th, t(0));
             assert_eq!(state, want, "{max_age:?} {crit_age:?}: {text}");
-            assert_eq!(text.contains("latest scan started 1 h 00 min ago"), want != State::Ok, "{text}");
+            assert_eq!(
+                text.contains("latest scan started 1 h 00 min ago"),
+                want != State::Ok,
+                "{text}"
+            );
         }
     }
 
@@ -264,7 +307,10 @@ mod tests {
         assert_eq!(text, "SCANWATCH UNKNOWN - no scan task yet (RequestId R9)");
         let e = ApiError::Timeout(Duration::from_secs(15));
         assert!(error_line(&e).starts_with("SCANWATCH UNKNOWN - Timeout: "));
-        assert_eq!(usage_line("error: bad\n\nUsage: x"), "SCANWATCH UNKNOWN - usage: error: bad");
+        assert_eq!(
+            usage_line("error: bad\n\nUsage: x"),
+            "SCANWATCH UNKNOWN - usage: error: bad"
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The program's modes, one file each; `main` picks one.
 
+pub mod check;
 pub mod dashboard;
 pub mod once;
 pub mod screenshot;
 pub mod serve;
+pub mod wait;
 
 use std::io::Write as _;
 

@@ -12,7 +12,12 @@ use crate::setup::Target;
 use crate::ui::{self, Theme};
 
 pub async fn run(target: Target, cli: &Cli, args: &ScreenshotArgs) -> u8 {
-    let mut app = App::new(target.label.clone(), cli.dashboard.interval, false, Utc::now());
+    let mut app = App::new(
+        target.label.clone(),
+        cli.dashboard.interval,
+        false,
+        Utc::now(),
+    );
     app.zone = *Local::now().offset();
     app.start();
     for i in 0..args.fetches.max(1) {

@@ -18,7 +18,11 @@ pub async fn run(args: &EmulatorArgs) -> u8 {
         },
         None => Scenario::demo(),
     };
-    let config = EmulatorConfig::from_env(|name| std::env::var(name).ok(), scenario, args.fault.clone());
+    let config = EmulatorConfig::from_env(
+        |name| std::env::var(name).ok(),
+        scenario,
+        args.fault.clone(),
+    );
     let key_id = config.access_key_id.clone();
     let handle = match emulator::start(args.listen, config).await {
         Ok(h) => h,
@@ -46,7 +50,10 @@ pub async fn wait_for_shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
             let _ = tokio::signal::ctrl_c().await;
             return;
         };

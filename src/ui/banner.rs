@@ -32,10 +32,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     let mut lines = vec![Line::from(first)];
     if let Some(remedy) = error.remedy() {
-        lines.push(Line::from(vec![Span::styled("→ ", theme.key()), Span::raw(remedy)]));
+        lines.push(Line::from(vec![
+            Span::styled("→ ", theme.key()),
+            Span::raw(remedy),
+        ]));
     }
     let block = Block::bordered()
         .title(Span::styled(title, theme.error()))
         .border_style(theme.error());
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
 }

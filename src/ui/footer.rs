@@ -12,9 +12,22 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
     if app.show_help {
         &[("?/Esc", "close help"), ("q", "quit")]
     } else if app.filter.editing {
-        &[("type", "to filter"), ("Enter", "keep"), ("Esc", "clear"), ("↑↓", "scroll")]
+        &[
+            ("type", "to filter"),
+            ("Enter", "keep"),
+            ("Esc", "clear"),
+            ("↑↓", "scroll"),
+        ]
     } else if app.paused {
-        &[("p", "resume"), ("r", "refresh"), ("/", "filter"), ("y", "copy id"), ("s", "save"), ("?", "help"), ("q", "quit")]
+        &[
+            ("p", "resume"),
+            ("r", "refresh"),
+            ("/", "filter"),
+            ("y", "copy id"),
+            ("s", "save"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
     } else {
         &[
             ("r", "refresh"),
@@ -32,7 +45,10 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if let Some((notice, _)) = &app.notice {
         frame.render_widget(
-            Paragraph::new(Line::from(vec![Span::raw(" "), Span::styled(notice.clone(), theme.title())])),
+            Paragraph::new(Line::from(vec![
+                Span::raw(" "),
+                Span::styled(notice.clone(), theme.title()),
+            ])),
             area,
         );
         return;

@@ -45,13 +45,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let state = app.state();
     let mut spans = vec![
         Span::raw(" "),
-        Span::styled(format!("{} {}", symbol(state), state.word()), theme.state(state)),
+        Span::styled(
+            format!("{} {}", symbol(state), state.word()),
+            theme.state(state),
+        ),
     ];
     if let Some(age) = app.data_age() {
         spans.push(Span::raw(format!("  updated {} ago", human(age))));
     }
     if let Some(next) = app.next_refresh_in() {
-        spans.push(Span::styled(format!(" · next in {}", human(next)), theme.dim()));
+        spans.push(Span::styled(
+            format!(" · next in {}", human(next)),
+            theme.dim(),
+        ));
     }
     let cadence = if app.interval.is_zero() {
         " · refresh on r only".to_owned()

@@ -11,8 +11,12 @@ use crate::keys::HELP;
 pub fn render(frame: &mut Frame, area: Rect, theme: Theme) {
     let height = (HELP.len() as u16 + 4).min(area.height);
     let width = 64.min(area.width);
-    let [row] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|k| {

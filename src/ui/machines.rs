@@ -41,7 +41,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             };
             let (filled, empty) = bar(bar_width, ratio.unwrap_or(0.0));
             let number = count.map_or_else(|| "?".to_owned(), |c| c.to_string());
-            let percent = ratio.map_or_else(String::new, |r| format!("{:>4.0}%", (r * 100.0).min(999.0)));
+            let percent =
+                ratio.map_or_else(String::new, |r| format!("{:>4.0}%", (r * 100.0).min(999.0)));
             Line::from(vec![
                 Span::styled(format!("{label:<11}"), theme.label()),
                 Span::raw(format!("{number:>digits$} ")),

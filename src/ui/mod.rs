@@ -30,7 +30,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) -> usize {
         render_too_small(frame, area);
         return app.viewport;
     }
-    let banner_height = if app.failure.is_some() { banner::HEIGHT } else { 0 };
+    let banner_height = if app.failure.is_some() {
+        banner::HEIGHT
+    } else {
+        0
+    };
     let [header_area, banner_area, body_area, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banner_height),
@@ -57,8 +61,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) -> usize {
 }
 
 fn render_task(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
-    let [top, gauge, bottom] =
-        Layout::vertical([Constraint::Length(8), Constraint::Length(3), Constraint::Min(0)]).areas(area);
+    let [top, gauge, bottom] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Length(3),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     let [task_area, risk_area] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
     task::render(frame, task_area, app, theme);
@@ -76,7 +84,9 @@ fn render_placeholder(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         (Some(_), _) => vec![
             Line::styled("No scan task yet", theme.title()),
             Line::raw(""),
-            Line::raw("This account has not run a virus scan. Start one in the Security Center console;"),
+            Line::raw(
+                "This account has not run a virus scan. Start one in the Security Center console;",
+            ),
             Line::raw("scanwatch will show it on the next refresh (or press r)."),
         ],
         (None, Some(_)) => vec![
@@ -94,9 +104,16 @@ fn render_placeholder(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let top = inner.y + inner.height.saturating_sub(lines.len() as u16) / 2;
-    let text_area = Rect::new(inner.x, top, inner.width, inner.height.saturating_sub(top - inner.y));
+    let text_area = Rect::new(
+        inner.x,
+        top,
+        inner.width,
+        inner.height.saturating_sub(top - inner.y),
+    );
     frame.render_widget(
-        Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
         text_area,
     );
 }
@@ -104,13 +121,23 @@ fn render_placeholder(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 fn render_too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::raw("Terminal too small"),
-        Line::raw(format!("{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height)),
+        Line::raw(format!(
+            "{}x{}, need {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        )),
         Line::raw("Enlarge it, or press q"),
     ];
     let top = area.y + area.height.saturating_sub(3) / 2;
-    let text_area = Rect::new(area.x, top, area.width, area.height.saturating_sub(top - area.y));
+    let text_area = Rect::new(
+        area.x,
+        top,
+        area.width,
+        area.height.saturating_sub(top - area.y),
+    );
     frame.render_widget(
-        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
         text_area,
     );
 }
@@ -118,7 +145,11 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
 /// A horizontal bar `width` cells wide, filled to `ratio` (0..=1) with eighth-block precision.
 pub fn bar(width: usize, ratio: f64) -> (String, String) {
     const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let ratio = if ratio.is_finite() { ratio.clamp(0.0, 1.0) } else { 0.0 };
+    let ratio = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let eighths = (ratio * width as f64 * 8.0).round() as usize;
     let full = eighths / 8;
     let rest = eighths % 8;

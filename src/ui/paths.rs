@@ -12,7 +12,9 @@ use crate::app::App;
 
 /// Draws the list; returns how many path rows fit.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
-    let Some(task) = app.task() else { return app.viewport };
+    let Some(task) = app.task() else {
+        return app.viewport;
+    };
     let total = task.scan_paths.len();
     let shown = app.matches.len();
     let mut title = if app.filter.text.is_empty() {
@@ -53,7 +55,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
     if shown == 0 {
         lines.push(Line::styled("no path matches the filter", theme.dim()));
     }
-    let list_area = Rect { height: inner.height.saturating_sub(prompt_rows), ..inner };
+    let list_area = Rect {
+        height: inner.height.saturating_sub(prompt_rows),
+        ..inner
+    };
     frame.render_widget(Paragraph::new(lines), list_area);
     if prompt_rows > 0 {
         let prompt_area = Rect {
@@ -62,7 +67,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
             ..inner
         };
         let cursor = if app.filter.editing { "▏" } else { "" };
-        let hint = if app.filter.editing { "" } else { "  (Esc clears)" };
+        let hint = if app.filter.editing {
+            ""
+        } else {
+            "  (Esc clears)"
+        };
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("/", theme.key()),
@@ -100,8 +109,13 @@ mod tests {
     #[test]
     fn middles_are_cut_to_the_width() {
         assert_eq!(truncate_middle("/var/www", 20), "/var/www");
-        assert_eq!(truncate_middle("/very/long/path/to/file", 9), "/very…ile");
-        assert_eq!(truncate_middle("/very/long/path/to/file", 9).chars().count(), 9);
+        assert_eq!(truncate_middle("/very/long/path/to/file", 9), "/ver…file");
+        assert_eq!(
+            truncate_middle("/very/long/path/to/file", 9)
+                .chars()
+                .count(),
+            9
+        );
         assert_eq!(truncate_middle("abc", 1), "…");
         assert_eq!(truncate_middle("abc", 0), "");
         assert_eq!(truncate_middle("中文路径很长很长", 5).chars().count(), 5);

@@ -47,7 +47,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         ]));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Risk ")).wrap(Wrap { trim: false }),
+        Paragraph::new(lines)
+            .block(Block::bordered().title(" Risk "))
+            .wrap(Wrap { trim: false }),
         area,
     );
 }

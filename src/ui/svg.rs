@@ -36,7 +36,9 @@ fn hex(color: Color) -> Option<String> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// One run of cells sharing a style.
@@ -60,7 +62,10 @@ pub fn render(buffer: &Buffer) -> String {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.1} {height:.1}" font-family="'DejaVu Sans Mono','Menlo','Consolas',monospace" font-size="14">"#
     );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="{BACKGROUND}"/>"#);
+    let _ = writeln!(
+        out,
+        r#"<rect width="100%" height="100%" fill="{BACKGROUND}"/>"#
+    );
     for y in 0..area.height {
         let mut runs: Vec<Run> = Vec::new();
         for x in 0..area.width {
@@ -75,7 +80,11 @@ pub fn render(buffer: &Buffer) -> String {
             let fg = fg.unwrap_or_else(|| FOREGROUND.to_owned());
             let bold = cell.modifier.contains(Modifier::BOLD);
             let dim = cell.modifier.contains(Modifier::DIM);
-            let symbol = if cell.symbol().is_empty() { " " } else { cell.symbol() };
+            let symbol = if cell.symbol().is_empty() {
+                " "
+            } else {
+                cell.symbol()
+            };
             match runs.last_mut() {
                 Some(run) if run.fg == fg && run.bg == bg && run.bold == bold && run.dim == dim => {
                     run.text.push_str(symbol);
@@ -106,8 +115,16 @@ pub fn render(buffer: &Buffer) -> String {
                 continue;
             }
             let baseline = top + CELL_H * 0.75;
-            let weight = if run.bold { r#" font-weight="bold""# } else { "" };
-            let opacity = if run.dim { r#" fill-opacity="0.65""# } else { "" };
+            let weight = if run.bold {
+                r#" font-weight="bold""#
+            } else {
+                ""
+            };
+            let opacity = if run.dim {
+                r#" fill-opacity="0.65""#
+            } else {
+                ""
+            };
             let w = f64::from(run.width) * CELL_W;
             let _ = writeln!(
                 out,
@@ -132,7 +149,12 @@ mod tests {
     fn runs_colours_and_escaping() {
         let mut buffer = Buffer::empty(Rect::new(0, 0, 12, 2));
         buffer.set_string(0, 0, "a<b&c", Style::new().fg(Color::Red));
-        buffer.set_string(6, 0, "HIGH", Style::new().bg(Color::Red).add_modifier(Modifier::BOLD));
+        buffer.set_string(
+            6,
+            0,
+            "HIGH",
+            Style::new().bg(Color::Red).add_modifier(Modifier::BOLD),
+        );
         let svg = render(&buffer);
         assert!(svg.starts_with("<svg "), "{svg}");
         assert!(svg.contains(">a&lt;b&amp;c</text>"), "{svg}");

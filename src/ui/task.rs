@@ -12,7 +12,10 @@ use crate::duration::human;
 use crate::summary;
 
 fn row<'a>(label: &'a str, value: impl Into<Span<'a>>, theme: Theme) -> Line<'a> {
-    Line::from(vec![Span::styled(format!("{label:<8} "), theme.label()), value.into()])
+    Line::from(vec![
+        Span::styled(format!("{label:<8} "), theme.label()),
+        value.into(),
+    ])
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -37,14 +40,29 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .and_then(|s| s.fetched.response.request_id.clone())
         .unwrap_or_else(unknown);
     let lines = vec![
-        row("Task", Span::styled(task.task_id.clone().unwrap_or_else(unknown), theme.title()), theme),
+        row(
+            "Task",
+            Span::styled(task.task_id.clone().unwrap_or_else(unknown), theme.title()),
+            theme,
+        ),
         row("Type", kind, theme),
         row("Status", status, theme),
-        row("Started", summary::started(task, app.now, &app.zone).unwrap_or_else(unknown), theme),
-        row("Machine", task.machine_name.clone().unwrap_or_else(unknown), theme),
+        row(
+            "Started",
+            summary::started(task, app.now, &app.zone).unwrap_or_else(unknown),
+            theme,
+        ),
+        row(
+            "Machine",
+            task.machine_name.clone().unwrap_or_else(unknown),
+            theme,
+        ),
         row("Request", Span::styled(request, theme.dim()), theme),
     ];
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Latest task ")), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Latest task ")),
+        area,
+    );
 }
 
 pub fn render_progress(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {

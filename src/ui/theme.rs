@@ -21,7 +21,11 @@ impl Theme {
     }
 
     fn fg(self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn title(self) -> Style {
@@ -71,8 +75,12 @@ impl Theme {
             LiveState::Live => self.fg(Color::Green).add_modifier(Modifier::BOLD),
             LiveState::Loading | LiveState::Refreshing => self.fg(Color::Cyan),
             LiveState::Paused => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            LiveState::Stale => self.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            LiveState::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            LiveState::Stale => self
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            LiveState::Error => self
+                .fg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -82,7 +90,8 @@ impl Theme {
 
     /// A rise in risk or alerts: reversed so it stands out without colour too.
     pub fn escalation(self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        self.fg(Color::Red)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 
     pub fn gauge(self, complete: bool) -> Style {
@@ -101,7 +110,10 @@ mod tests {
     #[test]
     fn no_color_rules() {
         assert!(Theme::detect(false, None).color);
-        assert!(Theme::detect(false, Some("")).color, "an empty NO_COLOR does not count");
+        assert!(
+            Theme::detect(false, Some("")).color,
+            "an empty NO_COLOR does not count"
+        );
         assert!(!Theme::detect(false, Some("1")).color);
         assert!(!Theme::detect(true, None).color);
     }
@@ -109,7 +121,12 @@ mod tests {
     #[test]
     fn no_colour_means_no_colour_anywhere() {
         let t = Theme { color: false };
-        for risk in [RiskLevel::High, RiskLevel::Medium, RiskLevel::Low, RiskLevel::None] {
+        for risk in [
+            RiskLevel::High,
+            RiskLevel::Medium,
+            RiskLevel::Low,
+            RiskLevel::None,
+        ] {
             let s = t.risk_badge(&risk);
             assert_eq!((s.fg, s.bg), (None, None), "{risk:?}");
             assert!(s.add_modifier.contains(Modifier::REVERSED));
