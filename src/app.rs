@@ -4,6 +4,7 @@
 //! (start a fetch, ring the bell, copy, save) comes back as an [`Effect`] for the event loop to carry out. That
 //! keeps every behaviour of the dashboard a plain unit test.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -24,6 +25,8 @@ pub const ESCALATION_HIGHLIGHT: Duration = Duration::from_secs(300);
 const NOTICE_TTL: Duration = Duration::from_secs(8);
 /// Progress samples kept per task for the ETA.
 const MAX_SAMPLES: usize = 32;
+/// Activity entries kept; older ones are dropped so a dashboard left open for weeks stays the same size.
+pub const MAX_EVENTS: usize = 100;
 
 /// Everything that can happen to the dashboard.
 #[derive(Debug, Clone)]
@@ -109,6 +112,22 @@ pub struct Escalation {
     pub at: DateTime<Utc>,
 }
 
+/// How an activity entry reads: neutral, good news, bad news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Info,
+    Good,
+    Bad,
+}
+
+/// One line of the activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    pub text: String,
+}
+
 /// The paths filter typed after `/`.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -141,6 +160,10 @@ pub struct App {
     /// (time, progress) samples of the current task, for the ETA.
     pub samples: Vec<(DateTime<Utc>, f64)>,
     pub escalation: Option<Escalation>,
+    /// What changed and when, oldest first, at most [`MAX_EVENTS`].
+    pub events: VecDeque<Event>,
+    /// Failed refreshes in a row since the last success.
+    pub failures_in_a_row: u32,
     pub bell: bool,
     pub show_help: bool,
     pub filter: Filter,
@@ -170,6 +193,8 @@ impl App {
             zone: FixedOffset::east_opt(0).expect("zero offset is valid"),
             samples: Vec::new(),
             escalation: None,
+            events: VecDeque::new(),
+            failures_in_a_row: 0,
             bell,
             show_help: false,
             filter: Filter::default(),
@@ -206,6 +231,18 @@ impl App {
             Action::Failed { error, at } => {
                 self.now = at;
                 self.in_flight = false;
+                let same_code = self
+                    .failure
+                    .as_ref()
+                    .is_some_and(|f| f.error.code() == error.code());
+                if !same_code {
+                    self.log(
+                        at,
+                        EventKind::Bad,
+                        format!("refresh failed: {}", error.code()),
+                    );
+                }
+                self.failures_in_a_row += 1;
                 self.failure = Some(Failure { error, at });
                 self.schedule(at);
                 Vec::new()
@@ -321,10 +358,86 @@ impl App {
         Vec::new()
     }
 
+    fn log(&mut self, at: DateTime<Utc>, kind: EventKind, text: String) {
+        if self.events.len() == MAX_EVENTS {
+            self.events.pop_front();
+        }
+        self.events.push_back(Event { at, kind, text });
+    }
+
+    /// Activity entries for what an answer changed.
+    fn log_changes(&mut self, new: Option<&ScanTask>, at: DateTime<Utc>) {
+        if self.failure.take().is_some() {
+            let n = self.failures_in_a_row;
+            self.log(
+                at,
+                EventKind::Good,
+                format!(
+                    "refresh ok again after {n} failure{}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        self.failures_in_a_row = 0;
+        let old = self.task();
+        let short = |t: &ScanTask| {
+            t.task_id
+                .as_deref()
+                .map_or_else(|| "?".to_owned(), crate::summary::short_id)
+        };
+        let mut entries = Vec::new();
+        match (old, new) {
+            (_, None) if self.snapshot.is_none() || old.is_some() => {
+                entries.push((EventKind::Info, "no scan task yet".to_owned()));
+            }
+            (old, Some(new)) if old.map(|o| &o.task_id) != Some(&new.task_id) => {
+                let status = new
+                    .status
+                    .map_or_else(|| "status unknown".to_owned(), |s| s.label());
+                let what = if old.is_some() { "new task" } else { "task" };
+                entries.push((EventKind::Info, format!("{what} {} ({status})", short(new))));
+            }
+            (Some(old), Some(new)) => {
+                if new.is_complete() && !old.is_complete() {
+                    let alerts = new.suspicious_count.unwrap_or(0);
+                    entries.push((
+                        EventKind::Info,
+                        format!(
+                            "task {} complete: risk {}, {alerts} alerts",
+                            short(new),
+                            new.risk
+                        ),
+                    ));
+                }
+                if new.risk.rank() > old.risk.rank() {
+                    entries.push((
+                        EventKind::Bad,
+                        format!(
+                            "risk {} → {}",
+                            old.risk.word().to_uppercase(),
+                            new.risk.word().to_uppercase()
+                        ),
+                    ));
+                }
+                let (a, b) = (
+                    old.suspicious_count.unwrap_or(0),
+                    new.suspicious_count.unwrap_or(0),
+                );
+                if b > a {
+                    entries.push((EventKind::Bad, format!("alerts {a} → {b}")));
+                }
+            }
+            _ => {}
+        }
+        for (kind, text) in entries {
+            self.log(at, kind, text);
+        }
+    }
+
     fn loaded(&mut self, fetched: Fetched, at: DateTime<Utc>) -> Vec<Effect> {
         self.now = at;
         self.in_flight = false;
-        self.failure = None;
+        self.log_changes(fetched.response.task.as_ref(), at);
         let mut effects = Vec::new();
         let new_task = fetched.response.task.as_ref();
         if let (Some(old), Some(new)) = (self.task(), new_task) {
@@ -954,6 +1067,56 @@ mod tests {
             at: t(20),
         });
         assert_eq!(a.eta(), None);
+    }
+
+    #[test]
+    fn activity_log_records_what_changed_and_stays_bounded() {
+        let mut a = app();
+        a.start();
+        let fail = |a: &mut App, code: &str, at| {
+            a.in_flight = true;
+            a.update(Action::Failed {
+                error: ApiError::Network(code.into()),
+                at: t(at),
+            });
+        };
+        let load = |a: &mut App, f: Box<Fetched>, at| {
+            a.in_flight = true;
+            a.update(Action::Loaded {
+                fetched: f,
+                at: t(at),
+            });
+        };
+        load(&mut a, task_json("A", "low", 1, 10), 0);
+        load(&mut a, task_json("A", "medium", 3, 50), 1);
+        fail(&mut a, "x", 2);
+        fail(&mut a, "x", 3);
+        load(
+            &mut a,
+            fetched(
+                r#"{"Data":{"TaskId":"A","Status":100,"Progress":"100","RiskLevel":"medium","SuspiciousCount":3}}"#,
+            ),
+            4,
+        );
+        load(&mut a, task_json("B", "low", 0, 1), 5);
+        let texts: Vec<&str> = a.events.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "task A (running)",
+                "risk LOW → MEDIUM",
+                "alerts 1 → 3",
+                "refresh failed: NetworkError",
+                "refresh ok again after 2 failures",
+                "task A complete: risk medium, 3 alerts",
+                "new task B (running)",
+            ]
+        );
+        for i in 0..500 {
+            fail(&mut a, if i % 2 == 0 { "x" } else { "y" }, 10 + i);
+            a.failure = None;
+        }
+        assert_eq!(a.events.len(), MAX_EVENTS);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub const HELP: &[KeyHelp] = &[
     },
     KeyHelp {
         keys: "y",
-        what: "copy the TaskId (OSC 52: works over SSH and tmux)",
+        what: "copy the TaskId to the clipboard (OSC 52)",
     },
     KeyHelp {
         keys: "s",

@@ -182,7 +182,7 @@ fn configuration_errors_exit_2_with_a_hint() {
         (
             &["once", "--endpoint", "http://example.com"],
             true,
-            "loopback",
+            "http is allowed only",
         ),
         (&["once", "--request-timeout", "soon"], true, "90s"),
         (&["once", "--no-such-flag"], true, "--no-such-flag"),

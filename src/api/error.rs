@@ -81,7 +81,7 @@ impl ServiceError {
         let code = self.code.as_str();
         let text = match code {
             "NoPermission" | "Forbidden.RAM" => {
-                "grant the RAM user or role the action yundun-sas:GetVirusScanLatestTaskStatistic (for example via the AliyunYundunSASReadOnlyAccess policy)".to_owned()
+                "grant the RAM action yundun-sas:GetVirusScanLatestTaskStatistic to this user or role (policy AliyunYundunSASReadOnlyAccess has it)".to_owned()
             }
             "SignatureDoesNotMatch" | "IncompleteSignature" if self.string_to_sign_matches == Some(true) => {
                 "the server signed the same string as scanwatch, so the AccessKey secret is wrong: check it".to_owned()

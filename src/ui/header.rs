@@ -26,21 +26,43 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         height: area.height.saturating_sub(1),
         ..area
     };
+    let width = usize::from(area.width);
+    let label = &app.label;
+    let full = format!(
+        "profile {} · {} · {} ",
+        label.profile, label.region, label.endpoint_host
+    );
+    let compact = format!(
+        "{} · {} · {} ",
+        label.profile, label.region, label.endpoint_host
+    );
+    let minimal = format!("{} · {} ", label.profile, label.region);
+    let long_title = " · Security Center virus scan";
+    let short_title = " · virus scan";
+    // Widest combination that fits: the source of the data matters more than the subtitle.
+    let fits =
+        |title: &str, source: &str| 10 + title.chars().count() + source.chars().count() < width;
+    let (title, source) = [
+        (long_title, &full),
+        (short_title, &full),
+        (short_title, &compact),
+        ("", &compact),
+        ("", &minimal),
+    ]
+    .into_iter()
+    .find(|(t, s)| fits(t, s))
+    .unwrap_or(("", &minimal));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" scanwatch", theme.title()),
-            Span::styled(" · Security Center virus scan", theme.dim()),
+            Span::styled(title, theme.dim()),
         ])),
         first,
     );
-    let source = format!(
-        "profile {} · {} · {} ",
-        app.label.profile, app.label.region, app.label.endpoint_host
+    frame.render_widget(
+        Paragraph::new(source.as_str()).alignment(Alignment::Right),
+        first,
     );
-    let left_used = 40;
-    if usize::from(area.width) > left_used + source.chars().count() {
-        frame.render_widget(Paragraph::new(source).alignment(Alignment::Right), first);
-    }
 
     let state = app.state();
     let mut spans = vec![

@@ -9,6 +9,9 @@ use ratatui::widgets::{Block, Paragraph};
 use super::{Theme, bar};
 use crate::app::App;
 
+/// Rows the panel needs, borders included.
+pub const HEIGHT: u16 = 7;
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(task) = app.task() else { return };
     let total = task.scanned_machines;

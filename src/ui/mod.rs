@@ -1,5 +1,6 @@
 //! Drawing the dashboard from `&App`; nothing here changes state. One file per screen region.
 
+pub mod activity;
 pub mod banner;
 pub mod footer;
 pub mod header;
@@ -61,9 +62,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) -> usize {
 }
 
 fn render_task(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
+    // On short terminals the gauge loses its frame, so that the machine breakdown keeps all its rows.
+    let gauge_height = if area.height < 24 { 1 } else { 3 };
     let [top, gauge, bottom] = Layout::vertical([
         Constraint::Length(8),
-        Constraint::Length(3),
+        Constraint::Length(gauge_height),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -74,7 +77,15 @@ fn render_task(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize 
     task::render_progress(frame, gauge, app, theme);
     let [machines_area, paths_area] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
-    machines::render(frame, machines_area, app, theme);
+    if machines_area.height >= machines::HEIGHT + activity::MIN_HEIGHT {
+        let [machines_area, activity_area] =
+            Layout::vertical([Constraint::Length(machines::HEIGHT), Constraint::Min(0)])
+                .areas(machines_area);
+        machines::render(frame, machines_area, app, theme);
+        activity::render(frame, activity_area, app, theme);
+    } else {
+        machines::render(frame, machines_area, app, theme);
+    }
     paths::render(frame, paths_area, app, theme)
 }
 

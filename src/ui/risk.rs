@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::Theme;
 use crate::app::App;
@@ -22,7 +22,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::from(vec![
             Span::raw(" "),
             Span::styled(badge, theme.risk_badge(risk)),
-            Span::raw("  "),
+        ]),
+        Line::from(vec![
+            Span::raw(" "),
             Span::styled(
                 format!("{alerts} alert{}", if alerts == 1 { "" } else { "s" }),
                 theme.risk_text(risk),
@@ -34,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if let Some(e) = &app.escalation {
         let mut parts = Vec::new();
         if e.risk_to.rank() > e.risk_from.rank() {
-            parts.push(format!("risk was {}", e.risk_from.word().to_uppercase()));
+            parts.push(format!("was {}", e.risk_from.word().to_uppercase()));
         }
         if e.alerts_to > e.alerts_from {
             parts.push(format!("alerts {} → {}", e.alerts_from, e.alerts_to));
@@ -42,14 +44,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         let at = e.at.with_timezone(&app.zone).format("%H:%M:%S");
         lines.push(Line::from(vec![
             Span::raw(" "),
-            Span::styled(format!(" ▲ {} ", parts.join(", ")), theme.escalation()),
-            Span::styled(format!(" at {at}"), theme.dim()),
+            Span::styled(format!("▲ {}", parts.join(" · ")), theme.escalation()),
         ]));
+        lines.push(Line::styled(format!(" risen at {at}"), theme.dim()));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(" Risk "))
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(lines).block(Block::bordered().title(" Risk ")),
         area,
     );
 }

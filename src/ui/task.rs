@@ -67,9 +67,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 
 pub fn render_progress(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(task) = app.task() else { return };
-    let block = Block::bordered().title(" Progress ");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let framed = area.height >= 3;
+    let inner = if framed {
+        let block = Block::bordered().title(" Progress ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        inner
+    } else {
+        area
+    };
+    let prefix = if framed { "" } else { " Progress " };
     let percent = task.progress_percent();
     let mut label = match percent {
         Some(p) => format!(" {:>3}%", p.floor()),
@@ -82,10 +89,11 @@ pub fn render_progress(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else if task.is_running() {
         label.push_str(" · ETA …");
     }
-    let label_width = label.chars().count() + 1;
+    let label_width = label.chars().count() + 1 + prefix.len();
     let width = usize::from(inner.width).saturating_sub(label_width);
     let (filled, empty) = bar(width, percent.unwrap_or(0.0) / 100.0);
     let line = Line::from(vec![
+        Span::styled(prefix, theme.label()),
         Span::styled(filled, theme.gauge(task.is_complete())),
         Span::styled(empty, theme.dim()),
         Span::styled(label, theme.title()),
