@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::api::client::Fetched;
 use crate::api::error::ApiError;
-use crate::api::model::{RiskLevel, ScanTask};
+use crate::api::model::{RiskLevel, ScanTask, TaskStatus};
 use crate::setup::TargetLabel;
 
 /// Shortest and longest background refresh interval that `+` / `-` reach.
@@ -137,6 +137,8 @@ pub struct Filter {
 }
 
 /// The dashboard's whole state.
+// The flags are independent facts (in flight, paused, bell, help open, quitting), not a state machine in disguise.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug)]
 pub struct App {
     /// Profile, region and endpoint shown in the header.
@@ -287,30 +289,8 @@ impl App {
                 Vec::new()
             }
             Action::Back => self.back(),
-            Action::CopyTaskId => match self.task().and_then(|t| t.task_id.clone()) {
-                Some(id) => {
-                    self.notice = Some((format!("TaskId {id} copied to the clipboard"), self.now));
-                    vec![Effect::Copy(id)]
-                }
-                None => {
-                    self.notice = Some(("no TaskId to copy yet".into(), self.now));
-                    Vec::new()
-                }
-            },
-            Action::Save => match &self.snapshot {
-                Some(snap) => {
-                    let id = snap
-                        .task()
-                        .and_then(|t| t.task_id.as_deref())
-                        .unwrap_or("no-task");
-                    let name = save_file_name(id, snap.at);
-                    vec![Effect::Save(snap.fetched.body.clone(), name)]
-                }
-                None => {
-                    self.notice = Some(("nothing to save yet".into(), self.now));
-                    Vec::new()
-                }
-            },
+            Action::CopyTaskId => self.copy_task_id(),
+            Action::Save => self.save(),
             Action::Saved(result) => {
                 let text = match result {
                     Ok(name) => format!("saved {name}"),
@@ -323,6 +303,30 @@ impl App {
                 self.should_quit = true;
                 vec![Effect::Quit]
             }
+        }
+    }
+
+    fn copy_task_id(&mut self) -> Vec<Effect> {
+        if let Some(id) = self.task().and_then(|t| t.task_id.clone()) {
+            self.notice = Some((format!("TaskId {id} copied to the clipboard"), self.now));
+            vec![Effect::Copy(id)]
+        } else {
+            self.notice = Some(("no TaskId to copy yet".into(), self.now));
+            Vec::new()
+        }
+    }
+
+    fn save(&mut self) -> Vec<Effect> {
+        if let Some(snap) = &self.snapshot {
+            let id = snap
+                .task()
+                .and_then(|t| t.task_id.as_deref())
+                .unwrap_or("no-task");
+            let name = save_file_name(id, snap.at);
+            vec![Effect::Save(snap.fetched.body.clone(), name)]
+        } else {
+            self.notice = Some(("nothing to save yet".into(), self.now));
+            Vec::new()
         }
     }
 
@@ -393,7 +397,7 @@ impl App {
             (old, Some(new)) if old.map(|o| &o.task_id) != Some(&new.task_id) => {
                 let status = new
                     .status
-                    .map_or_else(|| "status unknown".to_owned(), |s| s.label());
+                    .map_or_else(|| "status unknown".to_owned(), TaskStatus::label);
                 let what = if old.is_some() { "new task" } else { "task" };
                 entries.push((EventKind::Info, format!("{what} {} ({status})", short(new))));
             }
@@ -560,8 +564,7 @@ impl App {
     /// The live state shown in the header.
     pub fn state(&self) -> LiveState {
         match (&self.snapshot, &self.failure, self.in_flight) {
-            (None, None, _) => LiveState::Loading,
-            (None, Some(_), true) => LiveState::Loading,
+            (None, None, _) | (None, Some(_), true) => LiveState::Loading,
             (None, Some(_), false) => LiveState::Error,
             (Some(_), _, true) => LiveState::Refreshing,
             (Some(_), Some(_), false) => LiveState::Stale,
@@ -601,7 +604,7 @@ impl App {
             (progress > 0.0 && elapsed > 0.0).then(|| progress / elapsed)
         })?;
         let secs = (100.0 - progress) / rate;
-        (secs.is_finite() && secs >= 0.0 && secs < 30.0 * 86_400.0)
+        (secs.is_finite() && (0.0..30.0 * 86_400.0).contains(&secs))
             .then(|| Duration::from_secs_f64(secs))
     }
 
@@ -927,7 +930,7 @@ mod tests {
             a.in_flight = true;
             let effects = a.update(Action::Loaded {
                 fetched: task_json("A", risk, alerts, 10),
-                at: t(i as i64),
+                at: t(i64::try_from(i).unwrap()),
             });
             assert_eq!(effects.contains(&Effect::Bell), bell, "step {i}");
             assert_eq!(a.escalation.is_some(), escalated, "step {i}");

@@ -1,6 +1,9 @@
 //! Command-line definitions: the raw layer, as close to the flags as possible. Validation and lookups happen in
 //! `setup`.
 
+// Doc comments here are the --help text users read, not rustdoc: no Markdown backticks in them.
+#![allow(clippy::doc_markdown)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

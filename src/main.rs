@@ -12,7 +12,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if invoked_as_check(std::env::args().skip(1)) && e.use_stderr() => {
             // A monitoring system reads one line on stdout and the plugin's own exit codes.
-            modes::print_stdout(&format!("{}\n", check::usage_line(&e.to_string())));
+            modes::print_stdout(&format!(
+                "{}\n",
+                check::unknown_line("usage", &e.to_string())
+            ));
             return ExitCode::from(check::State::Unknown.code());
         }
         Err(e) => e.exit(),
@@ -20,14 +23,14 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("scanwatch: warning: could not install the error reporter: {e}");
     }
-    if let Some(path) = &cli.global.log_file {
-        if let Err(e) = logging::init(path) {
-            eprintln!(
-                "scanwatch: error: cannot open log file {}: {e}",
-                path.display()
-            );
-            return ExitCode::from(exit::USAGE);
-        }
+    if let Some(path) = &cli.global.log_file
+        && let Err(e) = logging::init(path)
+    {
+        eprintln!(
+            "scanwatch: error: cannot open log file {}: {e}",
+            path.display()
+        );
+        return ExitCode::from(exit::USAGE);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -81,7 +84,10 @@ async fn run(cli: Cli) -> u8 {
     let target = match setup::connect(&cli.global).await {
         Ok(t) => t,
         Err(e) if matches!(cli.command, Some(Command::Check(_))) => {
-            modes::print_stdout(&format!("{}\n", check::usage_line(&e.to_string())));
+            modes::print_stdout(&format!(
+                "{}\n",
+                check::unknown_line("configuration", &e.to_string())
+            ));
             return check::State::Unknown.code();
         }
         Err(e) => {

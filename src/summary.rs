@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::api::model::{RiskLevel, ScanResponse, ScanTask, ScanType};
+use crate::api::model::{RiskLevel, ScanResponse, ScanTask, ScanType, TaskStatus};
 use crate::duration;
 
 /// What a missing field is shown as.
@@ -113,7 +113,7 @@ pub fn headline(task: &ScanTask) -> String {
     }
     let status = task
         .status
-        .map_or_else(|| "status unknown".to_owned(), |s| s.label());
+        .map_or_else(|| "status unknown".to_owned(), TaskStatus::label);
     match task.progress_percent() {
         Some(p) => {
             let _ = write!(text, ", scan {}% {status}", p.floor());
@@ -146,7 +146,7 @@ where
     let _ = writeln!(out, "{}", headline(task));
     let status = task
         .status
-        .map_or_else(|| UNKNOWN.to_owned(), |s| s.label());
+        .map_or_else(|| UNKNOWN.to_owned(), TaskStatus::label);
     let rows: [(&str, String); 8] = [
         (
             "Task",
@@ -182,7 +182,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::TaskStatus;
 
     fn task() -> ScanTask {
         ScanTask {

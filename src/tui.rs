@@ -123,7 +123,7 @@ fn carry_out(effects: Vec<Effect>, client: &Arc<Client>, tx: &mpsc::Sender<Actio
             Effect::Fetch => spawn_fetch(Arc::clone(client), tx.clone()),
             Effect::Bell => write_stdout(b"\x07"),
             Effect::Copy(text) => {
-                write_stdout(osc52(&text, std::env::var_os("TMUX").is_some()).as_bytes())
+                write_stdout(osc52(&text, std::env::var_os("TMUX").is_some()).as_bytes());
             }
             Effect::Save(body, name) => {
                 let tx = tx.clone();

@@ -1,75 +1,8 @@
 //! `scanwatch once` and `scanwatch emulator` through the real binary, as a user runs them.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_scanwatch");
-const KEY_ID: &str = "once-test-key";
-const SECRET: &str = "canary-once-secret-71d2";
-
-/// A command with a clean environment: an empty HOME, no Alibaba Cloud variables.
-fn scanwatch(home: &std::path::Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("TZ", "UTC")
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("binary runs");
-    (
-        status.code().expect("exit code, not a signal"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
-
-/// `scanwatch emulator` in the background; killed on drop.
-struct Emulator {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn emulator(home: &std::path::Path, extra: &[&str]) -> Emulator {
-    let mut child = scanwatch(home)
-        .args(["emulator", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("SCANWATCH_EMULATOR_ACCESS_KEY_ID", KEY_ID)
-        .env("SCANWATCH_EMULATOR_ACCESS_KEY_SECRET", SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("emulator starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line names the URL: {line:?}"))
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    Emulator { child, url }
-}
-
-fn with_env_credentials<'a>(cmd: &'a mut Command, secret: &str) -> &'a mut Command {
-    cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
-}
+use common::{SECRET, emulator, run, scanwatch, with_env_credentials};
 
 #[test]
 fn once_demo_prints_a_summary() {

@@ -18,7 +18,7 @@ use super::error::{ApiError, ErrorBody, ServiceError, redact};
 use super::model::ScanResponse;
 use super::signer::{self, Params, SigningInput};
 use super::{ACTION, API_VERSION};
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Secret};
 
 /// The header in which Security Center says how long to wait before retrying, in milliseconds.
 pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
@@ -175,7 +175,7 @@ impl Client {
                 method: "POST",
                 access_key_id: &self.credentials.access_key_id,
                 access_key_secret: self.credentials.access_key_secret.expose(),
-                security_token: self.credentials.security_token.as_ref().map(|t| t.expose()),
+                security_token: self.credentials.security_token.as_ref().map(Secret::expose),
                 time: Utc::now(),
                 nonce: &nonce,
             },

@@ -98,17 +98,17 @@ pub fn evaluate(
         .and_then(DateTime::<Utc>::from_timestamp_millis)
         .map(|at| (now - at).to_std().unwrap_or_default());
     let mut age_finding = |limit: Option<Duration>, level: State, word: &str| {
-        if let (Some(limit), Some(age)) = (limit, age) {
-            if age > limit {
-                state = state.worst(level);
-                let _ = write!(
-                    text,
-                    "; latest scan started {} ago ({word} {})",
-                    duration::human(age),
-                    duration::human(limit)
-                );
-                return true;
-            }
+        if let (Some(limit), Some(age)) = (limit, age)
+            && age > limit
+        {
+            state = state.worst(level);
+            let _ = write!(
+                text,
+                "; latest scan started {} ago ({word} {})",
+                duration::human(age),
+                duration::human(limit)
+            );
+            return true;
         }
         false
     };
@@ -161,7 +161,7 @@ fn line(state: State, text: &str, perfdata: &str) -> String {
     }
 }
 
-/// The line for an error: UNKNOWN with the code and the RequestId.
+/// The line for an error: UNKNOWN with the code and the `RequestId`.
 pub fn error_line(error: &ApiError) -> String {
     let mut text = format!("{}: {}", error.code(), single_line(&error.message()));
     if let Some(id) = error.request_id() {
@@ -170,11 +170,11 @@ pub fn error_line(error: &ApiError) -> String {
     line(State::Unknown, &text, "")
 }
 
-/// The line for a usage or configuration error.
-pub fn usage_line(message: &str) -> String {
+/// The line for a usage (`kind` "usage") or configuration (`kind` "configuration") error.
+pub fn unknown_line(kind: &str, message: &str) -> String {
     line(
         State::Unknown,
-        &format!("usage: {}", single_line(message)),
+        &format!("{kind}: {}", single_line(message)),
         "",
     )
 }
@@ -308,7 +308,7 @@ mod tests {
         let e = ApiError::Timeout(Duration::from_secs(15));
         assert!(error_line(&e).starts_with("SCANWATCH UNKNOWN - Timeout: "));
         assert_eq!(
-            usage_line("error: bad\n\nUsage: x"),
+            unknown_line("usage", "error: bad\n\nUsage: x"),
             "SCANWATCH UNKNOWN - usage: error: bad"
         );
     }

@@ -20,7 +20,7 @@ pub mod exit {
     pub const USAGE: u8 = 2;
 }
 
-/// Writes an API error to stderr: code and message, then the RequestId and the remedy when there are any.
+/// Writes an API error to stderr: code and message, then the `RequestId` and the remedy when there are any.
 pub fn report_api_error(error: &ApiError) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "scanwatch: {}: {}", error.code(), error.message());

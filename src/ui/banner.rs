@@ -1,4 +1,4 @@
-//! The error banner: the last refresh's failure (code, message, RequestId, remedy) above data kept from before.
+//! The error banner: the last refresh's failure (code, message, `RequestId`, remedy) above data kept from before.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -48,12 +48,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme) -> usize {
         banner::render(frame, banner_area, app, theme);
     }
     footer::render(frame, footer_area, app, theme);
-    let rows = match app.task() {
-        Some(_) => render_task(frame, body_area, app, theme),
-        None => {
-            render_placeholder(frame, body_area, app, theme);
-            app.viewport
-        }
+    let rows = if app.task().is_some() {
+        render_task(frame, body_area, app, theme)
+    } else {
+        render_placeholder(frame, body_area, app, theme);
+        app.viewport
     };
     if app.show_help {
         help::render(frame, area, theme);

@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
     if shown > rows && rows > 0 {
         let first = app.scroll.min(shown) + 1;
         let last = (app.scroll + rows).min(shown);
-        title = format!("{}· {first}-{last} ", title);
+        title = format!("{title}· {first}-{last} ");
     }
     let block = Block::bordered().title(title);
     let inner = block.inner(area);

@@ -1,5 +1,7 @@
 //! The task panel (id, type, status, start, machine, request id) and the progress gauge with its ETA.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -85,7 +87,7 @@ pub fn render_progress(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if task.is_complete() {
         label.push_str(" · complete");
     } else if let Some(eta) = app.eta() {
-        label.push_str(&format!(" · ETA ~{}", human(eta)));
+        let _ = write!(label, " · ETA ~{}", human(eta));
     } else if task.is_running() {
         label.push_str(" · ETA …");
     }
