@@ -192,7 +192,7 @@ async fn unknown_key_is_not_found() {
     assert!(err.remedy().is_some());
 }
 
-/// Every code of the reference, injected: status kept, RequestId kept, retried only when it may help.
+/// Every code of the reference, injected: status kept, `RequestId` kept, retried only when it may help.
 #[tokio::test]
 async fn every_documented_error_code() {
     let cases: &[(&str, u16, bool)] = &[
