@@ -101,7 +101,7 @@ async fn connect_demo(global: &GlobalArgs) -> Result<Target, SetupError> {
         client,
         label: TargetLabel {
             profile: "demo".into(),
-            region: global.region.clone().unwrap_or_else(|| "demo".into()),
+            region: global.region.clone().unwrap_or_else(|| "emulator".into()),
             endpoint_host: handle.local_addr().to_string(),
         },
         warnings: Vec::new(),
