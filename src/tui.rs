@@ -78,6 +78,12 @@ pub async fn run(target: Target, options: Options) -> Result<(), TuiError> {
             let mut rows = app.viewport;
             terminal.draw(|frame| rows = ui::render(frame, &app, options.theme))?;
             dirty = false;
+            // Debug builds only: lets the tests prove that a panic with data on screen still restores the
+            // terminal and shows no secret.
+            #[cfg(debug_assertions)]
+            if app.task().is_some() && std::env::var_os("SCANWATCH_DEBUG_PANIC").is_some() {
+                panic!("forced panic (SCANWATCH_DEBUG_PANIC) with data on screen");
+            }
             if rows != app.viewport {
                 let before = app.scroll;
                 app.update(Action::Viewport(rows));

@@ -457,3 +457,73 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Any JSON value, nested a few levels, with the API's field names mixed in so that decoding reaches them.
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            let key = prop_oneof![
+                Just("Data".to_owned()),
+                Just("RequestId".to_owned()),
+                Just("Progress".to_owned()),
+                Just("Status".to_owned()),
+                Just("ScanPath".to_owned()),
+                Just("RiskLevel".to_owned()),
+                Just("ScanTime".to_owned()),
+                Just("SuspiciousCount".to_owned()),
+                "[A-Za-z]{1,10}",
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(key, inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = ScanResponse::from_slice(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_json_decodes_or_errors_without_panicking(value in arb_json()) {
+            let text = serde_json::to_vec(&value).unwrap();
+            let decoded = ScanResponse::from_slice(&text);
+            prop_assert_eq!(decoded.is_ok(), value.is_object());
+            if let Ok((response, _)) = decoded {
+                if let Some(task) = response.task {
+                    // Whatever came in, what is shown is in range.
+                    if let Some(p) = task.progress_percent() {
+                        prop_assert!((0.0..=100.0).contains(&p));
+                    }
+                    let _ = crate::summary::headline(&task);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_data_objects_never_panic(data in prop::collection::btree_map(
+            prop_oneof![Just("Progress"), Just("Status"), Just("ScanPath"), Just("ScanTime"), Just("RiskLevel"),
+                        Just("ScanType"), Just("ScanMachine"), Just("TaskId")],
+            arb_json(), 0..8)) {
+            let body = serde_json::json!({"RequestId": "R", "Data": data});
+            let (response, _) = ScanResponse::from_value(&body).map(|r| (r, ())).unwrap();
+            prop_assert!(response.task.is_some() || data.is_empty());
+        }
+    }
+}

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pty;
+
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -56,11 +59,20 @@ impl Drop for Emulator {
 
 /// Starts `scanwatch emulator` with the test key pair and `extra` arguments; waits for its URL.
 pub fn emulator(home: &Path, extra: &[&str]) -> Emulator {
-    let mut child = scanwatch(home)
-        .args(["emulator", "--listen", "127.0.0.1:0"])
+    emulator_with_env(home, extra, &[])
+}
+
+/// Same, with extra environment variables (a different secret, a required security token).
+pub fn emulator_with_env(home: &Path, extra: &[&str], env: &[(&str, &str)]) -> Emulator {
+    let mut cmd = scanwatch(home);
+    cmd.args(["emulator", "--listen", "127.0.0.1:0"])
         .args(extra)
         .env("SCANWATCH_EMULATOR_ACCESS_KEY_ID", KEY_ID)
-        .env("SCANWATCH_EMULATOR_ACCESS_KEY_SECRET", SECRET)
+        .env("SCANWATCH_EMULATOR_ACCESS_KEY_SECRET", SECRET);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -80,13 +92,18 @@ pub fn emulator(home: &Path, extra: &[&str]) -> Emulator {
 
 /// An emulator serving `scenario` (JSON), written to a file in `home`.
 pub fn emulator_with_scenario(home: &Path, scenario: &str, extra: &[&str]) -> Emulator {
-    let path = home.join(format!("scenario-{}.json", std::process::id()));
-    let mut file = std::fs::File::create(&path).unwrap();
-    file.write_all(scenario.as_bytes()).unwrap();
-    let path = path.to_str().unwrap().to_owned();
+    let path = write_scenario(home, scenario);
     let mut args = vec!["--scenario", path.as_str()];
     args.extend_from_slice(extra);
     emulator(home, &args)
+}
+
+/// Writes a scenario file into `home`; returns its path.
+pub fn write_scenario(home: &Path, scenario: &str) -> String {
+    let path = home.join(format!("scenario-{}.json", std::process::id()));
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(scenario.as_bytes()).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 /// A command pointed at `emu` with the test credentials.
