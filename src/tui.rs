@@ -81,9 +81,10 @@ pub async fn run(target: Target, options: Options) -> Result<(), TuiError> {
             // Debug builds only: lets the tests prove that a panic with data on screen still restores the
             // terminal and shows no secret.
             #[cfg(debug_assertions)]
-            if app.task().is_some() && std::env::var_os("SCANWATCH_DEBUG_PANIC").is_some() {
-                panic!("forced panic (SCANWATCH_DEBUG_PANIC) with data on screen");
-            }
+            assert!(
+                app.task().is_none() || std::env::var_os("SCANWATCH_DEBUG_PANIC").is_none(),
+                "forced panic (SCANWATCH_DEBUG_PANIC) with data on screen"
+            );
             if rows != app.viewport {
                 let before = app.scroll;
                 app.update(Action::Viewport(rows));
