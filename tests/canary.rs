@@ -38,7 +38,7 @@ fn assert_files_clean(home: &Path) {
     for entry in std::fs::read_dir(home).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".log") || name.starts_with("scanwatch-") {
+        if path.extension().is_some_and(|e| e == "log") || name.starts_with("scanwatch-") {
             let text = std::fs::read_to_string(&path).unwrap();
             assert_clean(&name, &text);
             seen += 1;
