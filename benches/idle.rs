@@ -92,4 +92,3 @@ fn main() {
 fn verdict(ok: bool) -> &'static str {
     if ok { "within budget" } else { "OVER BUDGET" }
 }
-

@@ -2,11 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 
-use super::{Theme, bar};
+use super::{Theme, draw_bar};
 use crate::app::App;
 
 /// Rows the panel needs, borders included.
@@ -34,26 +34,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .filter_map(|(_, n, _)| *n)
         .max()
         .map_or(1, |n| n.to_string().len());
-    let bar_width = usize::from(inner.width).saturating_sub(11 + digits + 1 + 6);
-    let lines: Vec<Line> = rows
-        .iter()
-        .map(|&(label, count, color)| {
-            let ratio = match (count, total) {
-                (Some(c), Some(t)) if t > 0 => Some(c as f64 / t as f64),
-                _ => None,
-            };
-            let (filled, empty) = bar(bar_width, ratio.unwrap_or(0.0));
-            let number = count.map_or_else(|| "?".to_owned(), |c| c.to_string());
-            let percent =
-                ratio.map_or_else(String::new, |r| format!("{:>4.0}%", (r * 100.0).min(999.0)));
-            Line::from(vec![
-                Span::styled(format!("{label:<11}"), theme.label()),
-                Span::raw(format!("{number:>digits$} ")),
-                Span::styled(filled, theme.bar(color)),
-                Span::styled(empty, theme.dim()),
-                Span::raw(format!(" {percent}")),
-            ])
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let bar_width = inner.width.saturating_sub(11 + digits as u16 + 1 + 6);
+    let buf = frame.buffer_mut();
+    for (&(label, count, color), y) in rows.iter().zip(inner.y..inner.bottom()) {
+        let ratio = match (count, total) {
+            (Some(c), Some(t)) if t > 0 => Some(c as f64 / t as f64),
+            _ => None,
+        };
+        let number = count.map_or_else(|| "?".to_owned(), |c| c.to_string());
+        let head = Line::from(vec![
+            Span::styled(format!("{label:<11}"), theme.label()),
+            Span::raw(format!("{number:>digits$} ")),
+        ]);
+        let head_width = buf.set_line(inner.x, y, &head, inner.width).0;
+        let bar_area = Rect::new(
+            head_width,
+            y,
+            bar_width.min(inner.right().saturating_sub(head_width)),
+            1,
+        );
+        draw_bar(
+            buf,
+            bar_area,
+            ratio.unwrap_or(0.0),
+            theme.bar(color),
+            theme.dim(),
+        );
+        if let Some(r) = ratio {
+            let percent = format!(" {:>4.0}%", (r * 100.0).min(999.0));
+            let x = bar_area.right();
+            buf.set_stringn(
+                x,
+                y,
+                percent,
+                usize::from(inner.right().saturating_sub(x)),
+                Style::new(),
+            );
+        }
+    }
 }

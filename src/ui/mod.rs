@@ -13,7 +13,9 @@ pub mod task;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -152,17 +154,43 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A horizontal bar `width` cells wide, filled to `ratio` (0..=1) with eighth-block precision.
-pub fn bar(width: usize, ratio: f64) -> (String, String) {
-    const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/// Full cells and the eighths of the next one for a bar `width` cells wide filled to `ratio` (0..=1).
+fn bar_fill(width: usize, ratio: f64) -> (usize, usize) {
     let ratio = if ratio.is_finite() {
         ratio.clamp(0.0, 1.0)
     } else {
         0.0
     };
     let eighths = (ratio * width as f64 * 8.0).round() as usize;
-    let full = eighths / 8;
-    let rest = eighths % 8;
+    (eighths / 8, eighths % 8)
+}
+
+/// Draws a bar straight into the buffer, one cell at a time. A frame has several bars, and sending them through
+/// text layout (grapheme segmentation, line truncation) cost more than the rest of the frame together.
+pub fn draw_bar(buf: &mut Buffer, area: Rect, ratio: f64, filled: Style, empty: Style) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let width = usize::from(area.width);
+    let (full, rest) = bar_fill(width, ratio);
+    for (i, x) in (area.x..area.right()).enumerate() {
+        let cell = &mut buf[(x, area.y)];
+        if i < full {
+            cell.set_char('█').set_style(filled);
+        } else if i == full && rest > 0 {
+            cell.set_char(PARTIAL[rest]).set_style(filled);
+        } else {
+            cell.set_char('░').set_style(empty);
+        }
+    }
+}
+
+/// A horizontal bar `width` cells wide, filled to `ratio` (0..=1) with eighth-block precision, as text.
+pub fn bar(width: usize, ratio: f64) -> (String, String) {
+    let (full, rest) = bar_fill(width, ratio);
     let mut filled = "█".repeat(full.min(width));
     let mut used = full.min(width);
     if rest > 0 && used < width {
@@ -175,6 +203,42 @@ pub fn bar(width: usize, ratio: f64) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawn_bars_match_the_text_bars() {
+        for (width, ratio) in [
+            (4u16, 0.0),
+            (4, 1.0),
+            (4, 0.3125),
+            (10, 0.55),
+            (7, 2.0),
+            (5, f64::NAN),
+        ] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, width + 2, 1));
+            draw_bar(
+                &mut buf,
+                Rect::new(1, 0, width, 1),
+                ratio,
+                Style::new(),
+                Style::new(),
+            );
+            let drawn: String = (1..=width)
+                .map(|x| buf[(x, 0)].symbol().to_owned())
+                .collect();
+            let (filled, empty) = bar(usize::from(width), ratio);
+            assert_eq!(drawn, filled + &empty, "{width} {ratio}");
+            assert_eq!(buf[(0, 0)].symbol(), " ", "nothing drawn outside the area");
+        }
+        let mut buf = Buffer::empty(Rect::new(0, 0, 3, 1));
+        draw_bar(
+            &mut buf,
+            Rect::new(2, 0, 10, 1),
+            1.0,
+            Style::new(),
+            Style::new(),
+        );
+        assert_eq!(buf[(2, 0)].symbol(), "█", "clipped to the buffer");
+    }
 
     #[test]
     fn bars_fill_in_eighths_and_never_overflow() {

@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -47,19 +48,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> usize {
         return rows.max(1);
     }
 
+    // Row by row straight into the buffer: only the visible paths are touched, and no text layout is needed
+    // for what is one line each.
     let width = usize::from(inner.width);
-    let mut lines: Vec<Line> = app
-        .visible_paths(rows)
-        .map(|p| Line::raw(truncate_middle(p, width)))
-        .collect();
-    if shown == 0 {
-        lines.push(Line::styled("no path matches the filter", theme.dim()));
+    let buf = frame.buffer_mut();
+    for (path, y) in app.visible_paths(rows).zip(inner.y..) {
+        buf.set_stringn(
+            inner.x,
+            y,
+            truncate_middle(path, width),
+            width,
+            Style::new(),
+        );
     }
-    let list_area = Rect {
-        height: inner.height.saturating_sub(prompt_rows),
-        ..inner
-    };
-    frame.render_widget(Paragraph::new(lines), list_area);
+    if shown == 0 {
+        buf.set_stringn(
+            inner.x,
+            inner.y,
+            "no path matches the filter",
+            width,
+            theme.dim(),
+        );
+    }
     if prompt_rows > 0 {
         let prompt_area = Rect {
             y: inner.y + inner.height.saturating_sub(1),

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Theme, bar};
+use super::{Theme, draw_bar};
 use crate::api::model::ScanType;
 use crate::app::App;
 use crate::duration::human;
@@ -91,14 +91,35 @@ pub fn render_progress(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else if task.is_running() {
         label.push_str(" · ETA …");
     }
-    let label_width = label.chars().count() + 1 + prefix.len();
-    let width = usize::from(inner.width).saturating_sub(label_width);
-    let (filled, empty) = bar(width, percent.unwrap_or(0.0) / 100.0);
-    let line = Line::from(vec![
-        Span::styled(prefix, theme.label()),
-        Span::styled(filled, theme.gauge(task.is_complete())),
-        Span::styled(empty, theme.dim()),
-        Span::styled(label, theme.title()),
-    ]);
-    frame.render_widget(Paragraph::new(line), inner);
+    let label_width = (label.chars().count() + 1 + prefix.chars().count()) as u16;
+    let buf = frame.buffer_mut();
+    let (x, _) = buf.set_stringn(
+        inner.x,
+        inner.y,
+        prefix,
+        usize::from(inner.width),
+        theme.label(),
+    );
+    let bar_width = inner.width.saturating_sub(label_width);
+    let bar_area = Rect::new(
+        x,
+        inner.y,
+        bar_width.min(inner.right().saturating_sub(x)),
+        1,
+    );
+    draw_bar(
+        buf,
+        bar_area,
+        percent.unwrap_or(0.0) / 100.0,
+        theme.gauge(task.is_complete()),
+        theme.dim(),
+    );
+    let x = bar_area.right();
+    buf.set_stringn(
+        x,
+        inner.y,
+        label,
+        usize::from(inner.right().saturating_sub(x)),
+        theme.title(),
+    );
 }
