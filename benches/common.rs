@@ -1,4 +1,5 @@
-//! Shared by the benchmark scripts: the release binary, an emulator child process, and /proc readings.
+//! Shared by the benchmarks: the release binary, an emulator child process, /proc readings, and a dashboard
+//! loaded with a task of any number of paths.
 
 #![allow(dead_code)]
 
@@ -63,4 +64,46 @@ pub fn cpu_ticks(pid: u32) -> u64 {
     let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
     let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
     utime + stime
+}
+
+/// A response body like the API's, with `paths` scanned paths.
+pub fn body(paths: usize) -> serde_json::Value {
+    let paths: Vec<String> = (0..paths)
+        .map(|i| format!("/data/volume-{:02}/shard-{i:07}", i % 17))
+        .collect();
+    serde_json::json!({
+        "RequestId": "7532B7EE-7CE7-5F4D-BF04-B12447DDCAE1",
+        "Data": {
+            "TaskId": "fc98d58eb56f699d49bf7ebbd6d7a001", "ScanTime": 1_795_000_000_000_i64, "Status": 10,
+            "SuspiciousCount": 9, "SuspiciousMachine": 4, "SafeMachine": 11, "ScanMachine": 20,
+            "ScanType": "user", "ScanPath": paths, "Progress": "62", "MachineName": "web-prod-03",
+            "CompleteMachine": 15, "UnCompleteMachine": 5, "RiskLevel": "high"
+        }
+    })
+}
+
+/// The dashboard's state after one answer carrying `paths` scanned paths.
+pub fn loaded_app(paths: usize) -> scanwatch::app::App {
+    use scanwatch::api::client::Fetched;
+    use scanwatch::api::model::ScanResponse;
+    use scanwatch::app::{Action, App};
+    let t = chrono::DateTime::<chrono::Utc>::from_timestamp(1_795_000_600, 0).unwrap();
+    let label = scanwatch::setup::TargetLabel {
+        profile: "soc".into(),
+        region: "cn-shanghai".into(),
+        endpoint_host: "tds.cn-shanghai.aliyuncs.com".into(),
+    };
+    let mut app = App::new(label, std::time::Duration::from_secs(30), true, t);
+    app.start();
+    let body = body(paths);
+    let response = ScanResponse::from_value(&body).unwrap();
+    app.update(Action::Loaded {
+        fetched: Box::new(Fetched {
+            response,
+            body,
+            attempts: 1,
+        }),
+        at: t,
+    });
+    app
 }

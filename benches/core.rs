@@ -2,61 +2,24 @@
 //! paths (a frame must cost the same whatever the list's length), signing a request, and decoding a response
 //! with 10,000 paths. Run: `cargo bench --bench core`.
 
+#[path = "common.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use scanwatch::api::client::Fetched;
 use scanwatch::api::model::ScanResponse;
 use scanwatch::api::signer::{Params, SigningInput, sign};
-use scanwatch::app::{Action, App};
-use scanwatch::setup::TargetLabel;
+use scanwatch::app::Action;
 use scanwatch::ui::{self, Theme};
-
-fn body(paths: usize) -> serde_json::Value {
-    let paths: Vec<String> = (0..paths)
-        .map(|i| format!("/data/volume-{:02}/shard-{i:07}", i % 17))
-        .collect();
-    serde_json::json!({
-        "RequestId": "7532B7EE-7CE7-5F4D-BF04-B12447DDCAE1",
-        "Data": {
-            "TaskId": "fc98d58eb56f699d49bf7ebbd6d7a001", "ScanTime": 1_795_000_000_000_i64, "Status": 10,
-            "SuspiciousCount": 9, "SuspiciousMachine": 4, "SafeMachine": 11, "ScanMachine": 20,
-            "ScanType": "user", "ScanPath": paths, "Progress": "62", "MachineName": "web-prod-03",
-            "CompleteMachine": 15, "UnCompleteMachine": 5, "RiskLevel": "high"
-        }
-    })
-}
-
-fn loaded_app(paths: usize) -> App {
-    let t = DateTime::<Utc>::from_timestamp(1_795_000_600, 0).unwrap();
-    let label = TargetLabel {
-        profile: "soc".into(),
-        region: "cn-shanghai".into(),
-        endpoint_host: "tds.cn-shanghai.aliyuncs.com".into(),
-    };
-    let mut app = App::new(label, Duration::from_secs(30), true, t);
-    app.start();
-    let body = body(paths);
-    let response = ScanResponse::from_value(&body).unwrap();
-    app.update(Action::Loaded {
-        fetched: Box::new(Fetched {
-            response,
-            body,
-            attempts: 1,
-        }),
-        at: t,
-    });
-    app
-}
 
 fn render(c: &mut Criterion) {
     let mut group = c.benchmark_group("render_120x40");
     for paths in [10, 10_000, 1_000_000] {
-        let mut app = loaded_app(paths);
+        let mut app = common::loaded_app(paths);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let theme = Theme { color: true };
         group.bench_with_input(BenchmarkId::from_parameter(paths), &paths, |b, _| {
@@ -103,7 +66,7 @@ fn signing(c: &mut Criterion) {
 }
 
 fn parsing(c: &mut Criterion) {
-    let bytes = serde_json::to_vec(&body(10_000)).unwrap();
+    let bytes = serde_json::to_vec(&common::body(10_000)).unwrap();
     c.bench_function("parse_response_10000_paths", |b| {
         b.iter(|| black_box(ScanResponse::from_slice(black_box(&bytes)).unwrap()));
     });

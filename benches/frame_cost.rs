@@ -8,46 +8,17 @@
 //! ```
 //! Without valgrind it prints the mean wall time per frame.
 
+#[path = "common.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use scanwatch::api::client::Fetched;
-use scanwatch::api::model::ScanResponse;
 use scanwatch::app::{Action, App};
-use scanwatch::setup::TargetLabel;
 use scanwatch::ui::{self, Theme};
-
-fn loaded_app(paths: usize) -> App {
-    let t = DateTime::<Utc>::from_timestamp(1_795_000_600, 0).unwrap();
-    let paths: Vec<String> = (0..paths)
-        .map(|i| format!("/data/volume-{:02}/shard-{i:07}", i % 17))
-        .collect();
-    let body = serde_json::json!({"RequestId": "7532B7EE-7CE7-5F4D-BF04-B12447DDCAE1", "Data": {
-        "TaskId": "fc98d58eb56f699d49bf7ebbd6d7a001", "ScanTime": 1_795_000_000_000_i64, "Status": 10,
-        "SuspiciousCount": 9, "SuspiciousMachine": 4, "SafeMachine": 11, "ScanMachine": 20, "ScanType": "user",
-        "ScanPath": paths, "Progress": "62", "MachineName": "web-prod-03", "CompleteMachine": 15,
-        "UnCompleteMachine": 5, "RiskLevel": "high"}});
-    let label = TargetLabel {
-        profile: "soc".into(),
-        region: "cn-shanghai".into(),
-        endpoint_host: "tds.cn-shanghai.aliyuncs.com".into(),
-    };
-    let mut app = App::new(label, Duration::from_secs(30), true, t);
-    app.start();
-    let response = ScanResponse::from_value(&body).unwrap();
-    app.update(Action::Loaded {
-        fetched: Box::new(Fetched {
-            response,
-            body,
-            attempts: 1,
-        }),
-        at: t,
-    });
-    app
-}
 
 #[inline(never)]
 fn render_frames(app: &mut App, terminal: &mut Terminal<TestBackend>, frames: i64) {
@@ -72,7 +43,7 @@ fn main() {
     };
     let frames = env("FRAMES", 200);
     let paths = env("FRAME_PATHS", 10_000);
-    let mut app = loaded_app(paths);
+    let mut app = common::loaded_app(paths);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let started = Instant::now();
     render_frames(&mut app, &mut terminal, i64::try_from(frames).unwrap());

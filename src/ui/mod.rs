@@ -115,12 +115,17 @@ fn render_placeholder(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let block = Block::bordered().title(" Latest task ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let top = inner.y + inner.height.saturating_sub(lines.len() as u16) / 2;
+    render_centered(frame, inner, lines);
+}
+
+/// Lines centred in `area`, both ways, wrapped if they must be.
+fn render_centered(frame: &mut Frame, area: Rect, lines: Vec<Line>) {
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
     let text_area = Rect::new(
-        inner.x,
+        area.x,
         top,
-        inner.width,
-        inner.height.saturating_sub(top - inner.y),
+        area.width,
+        area.height.saturating_sub(top - area.y),
     );
     frame.render_widget(
         Paragraph::new(lines)
@@ -139,19 +144,7 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
         )),
         Line::raw("Enlarge it, or press q"),
     ];
-    let top = area.y + area.height.saturating_sub(3) / 2;
-    let text_area = Rect::new(
-        area.x,
-        top,
-        area.width,
-        area.height.saturating_sub(top - area.y),
-    );
-    frame.render_widget(
-        Paragraph::new(text)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true }),
-        text_area,
-    );
+    render_centered(frame, area, text);
 }
 
 const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
