@@ -33,6 +33,8 @@ pub const MAX_EVENTS: usize = 100;
 pub enum Action {
     /// The clock moved (1 Hz at most); also the moment a due background refresh is noticed.
     Tick(DateTime<Utc>),
+    /// The local time zone's offset changed (at start, and at daylight-saving changes).
+    Zone(FixedOffset),
     Refresh,
     Loaded {
         fetched: Box<Fetched>,
@@ -60,6 +62,34 @@ pub enum Action {
     /// The outcome of a save the loop carried out.
     Saved(Result<String, String>),
     Quit,
+}
+
+impl Action {
+    /// The action's name, for the log: an answer's body can be megabytes, and it is not the log's business.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Tick(_) => "tick",
+            Self::Zone(_) => "zone",
+            Self::Refresh => "refresh",
+            Self::Loaded { .. } => "loaded",
+            Self::Failed { .. } => "failed",
+            Self::TogglePause => "toggle-pause",
+            Self::IntervalUp => "interval-up",
+            Self::IntervalDown => "interval-down",
+            Self::ToggleHelp => "toggle-help",
+            Self::Scroll(_) => "scroll",
+            Self::Viewport(_) => "viewport",
+            Self::FilterStart => "filter-start",
+            Self::FilterInput(_) => "filter-input",
+            Self::FilterBackspace => "filter-backspace",
+            Self::FilterAccept => "filter-accept",
+            Self::Back => "back",
+            Self::CopyTaskId => "copy-task-id",
+            Self::Save => "save",
+            Self::Saved(_) => "saved",
+            Self::Quit => "quit",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +187,7 @@ pub struct App {
     pub next_refresh: Option<DateTime<Utc>>,
     /// The clock as of the last action.
     pub now: DateTime<Utc>,
-    /// The local time zone's offset, for showing times; the event loop keeps it current.
+    /// The local time zone's offset, for showing times; the event loop keeps it current with `Action::Zone`.
     pub zone: FixedOffset,
     /// (time, progress) samples of the current task, for the ETA.
     pub samples: Vec<(DateTime<Utc>, f64)>,
@@ -226,6 +256,10 @@ impl App {
                 if self.next_refresh.is_some_and(|due| now >= due) {
                     return self.begin_fetch();
                 }
+                Vec::new()
+            }
+            Action::Zone(zone) => {
+                self.zone = zone;
                 Vec::new()
             }
             Action::Refresh => self.begin_fetch(),
@@ -1120,6 +1154,15 @@ mod tests {
             a.failure = None;
         }
         assert_eq!(a.events.len(), MAX_EVENTS);
+    }
+
+    #[test]
+    fn time_zone_changes_arrive_as_actions() {
+        let mut a = loaded_app();
+        let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
+        assert_eq!(a.update(Action::Zone(shanghai)), vec![]);
+        assert_eq!(a.zone, shanghai);
+        assert_eq!(Action::Zone(shanghai).name(), "zone");
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub async fn run(target: Target, options: Options) -> Result<(), TuiError> {
     }
     let client = Arc::new(target.client);
     let mut app = App::new(target.label, options.interval, options.bell, Utc::now());
-    app.zone = *Local::now().offset();
+    app.update(Action::Zone(*Local::now().offset()));
 
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard;
@@ -103,14 +103,17 @@ pub async fn run(target: Target, options: Options) -> Result<(), TuiError> {
                 None => Some(Action::Quit),
             },
             _ = tick.tick() => {
-                app.zone = *Local::now().offset();
+                let zone = *Local::now().offset();
+                if zone != app.zone {
+                    app.update(Action::Zone(zone));
+                }
                 Some(Action::Tick(Utc::now()))
             }
             Some(action) = rx.recv() => Some(action),
             () = signals.recv() => Some(Action::Quit),
         };
         if let Some(action) = action {
-            tracing::trace!(?action, "action");
+            tracing::trace!(action = action.name(), "action");
             let effects = app.update(action);
             dirty = true;
             carry_out(effects, &client, &tx);

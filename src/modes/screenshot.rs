@@ -18,7 +18,7 @@ pub async fn run(target: Target, cli: &Cli, args: &ScreenshotArgs) -> u8 {
         false,
         Utc::now(),
     );
-    app.zone = *Local::now().offset();
+    app.update(Action::Zone(*Local::now().offset()));
     app.start();
     for i in 0..args.fetches.max(1) {
         if i > 0 {
