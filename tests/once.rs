@@ -106,6 +106,37 @@ fn network_error_exits_1() {
 }
 
 #[test]
+fn screenshot_draws_the_dashboard_as_svg() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("shot.svg");
+    let (code, _, err) = run(scanwatch(home.path())
+        .args([
+            "screenshot",
+            "--demo",
+            "--width",
+            "80",
+            "--height",
+            "24",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"),
+        "{svg}"
+    );
+    for text in [
+        "scanwatch",
+        "Latest task",
+        "fc98d58eb56f699d49bf7ebbd6d7a001",
+        "Machines",
+    ] {
+        assert!(svg.contains(text), "{text} in the picture");
+    }
+}
+
+#[test]
 fn configuration_errors_exit_2_with_a_hint() {
     let home = tempfile::tempdir().unwrap();
     let cases: &[(&[&str], bool, &str)] = &[

@@ -34,6 +34,23 @@ fn dashboard_runs_keys_and_quits_cleanly() {
     s.press("\x1b");
     s.wait_for("the filter to clear", |sc| !sc.contains("match)"));
 
+    s.press("p");
+    s.wait_for("pause", |sc| {
+        sc.contains("paused") && sc.contains("p resume")
+    });
+    s.press("p+");
+    s.wait_for("a longer interval", |sc| sc.contains("refresh every 10 s"));
+
+    s.press("y");
+    s.wait_for("the copy notice", |sc| {
+        sc.contains("copied to the clipboard")
+    });
+    let osc52 = "\x1b]52;c;ZmM5OGQ1OGViNTZmNjk5ZDQ5YmY3ZWJiZDZkN2EwMDE=\x07";
+    assert!(
+        String::from_utf8_lossy(&s.raw.lock().unwrap()).contains(osc52),
+        "the TaskId goes to the clipboard with OSC 52"
+    );
+
     s.press("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
