@@ -90,7 +90,9 @@ struct SimulatedTask {
     findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One step of a task's findings, as written in the file and as served (validated on load).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Finding {
     at_progress: u64,
     suspicious_machines: u64,
@@ -124,16 +126,7 @@ struct SimulatedFile {
     run_seconds: Option<f64>,
     next_after_seconds: Option<f64>,
     #[serde(default)]
-    findings: Vec<FindingFile>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FindingFile {
-    at_progress: u64,
-    suspicious_machines: u64,
-    alerts: u64,
-    risk: String,
+    findings: Vec<Finding>,
 }
 
 #[derive(Deserialize)]
@@ -387,8 +380,8 @@ fn parse_task(index: usize, raw: Value) -> Result<Task, String> {
         Some(s) => positive_seconds(s, "next_after_seconds")?,
         None => pending + run + DEFAULT_IDLE_AFTER_RUN,
     };
-    let mut findings = Vec::with_capacity(file.findings.len());
-    for (i, f) in file.findings.into_iter().enumerate() {
+    let mut findings = file.findings;
+    for (i, f) in findings.iter().enumerate() {
         if f.at_progress > 100 {
             return Err(format!(
                 "findings[{i}].at_progress must be 0 to 100, not {}",
@@ -401,12 +394,6 @@ fn parse_task(index: usize, raw: Value) -> Result<Task, String> {
                 f.risk
             ));
         }
-        findings.push(Finding {
-            at_progress: f.at_progress,
-            suspicious_machines: f.suspicious_machines,
-            alerts: f.alerts,
-            risk: f.risk,
-        });
     }
     findings.sort_by_key(|f| f.at_progress);
     Ok(Task::Simulated(SimulatedTask {
